@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "muster",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "muster", targets: ["muster"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        /// Typed wrappers over libcurl's variadic calls; links the system libcurl.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        /// Pure values and rules: configuration, schedules, cron, planner, outbox states, MIME.
+        .target(
+            name: "MusterCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        /// SQLite: migrations, reading the district, the outbox, CSV import, the demo district.
+        .target(
+            name: "MusterStore",
+            dependencies: ["MusterCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        /// Mustache templates: front matter, render context, strict check.
+        .target(
+            name: "MusterTemplates",
+            dependencies: ["MusterCore", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+        /// Transports: SMTP over libcurl, the file transport, the rate limit.
+        .target(
+            name: "MusterMail",
+            dependencies: ["MusterCore", "CCurl"],
+            swiftSettings: strict
+        ),
+        /// One pass (plan, enqueue, deliver, record) and the long-running service.
+        .target(
+            name: "MusterDaemon",
+            dependencies: [
+                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "muster",
+            dependencies: [
+                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        /// Helpers for the tests: temporary folders, the repository's paths, the test SMTP server.
+        .target(name: "MusterTestSupport", path: "Sources/MusterTestSupport", swiftSettings: strict),
+        .testTarget(name: "MusterCoreTests", dependencies: ["MusterCore", "MusterTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MusterStoreTests",
+            dependencies: ["MusterStore", "MusterCore", "MusterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "MusterTemplatesTests", dependencies: ["MusterTemplates", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MusterEndToEndTests",
+            dependencies: ["MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,64 @@
+// What the planner decides: one message that a rule says is due for one member.
+import Foundation
+
+/// One planned message: rule, step, member, and the event, ballot or repetition it belongs to.
+///
+/// Its `dedupeKey` is what the outbox keeps UNIQUE, so the same occurrence is enqueued once, ever,
+/// however often it is planned.
+public struct Occurrence: Sendable, Hashable {
+    /// The rule's id: its schedule file's name without `.yaml`.
+    public var rule: String
+    /// The step's number in the rule, from 1 (a recurring rule has one step, 1).
+    public var step: Int
+    public var template: String
+    public var topic: String
+    public var memberID: Int64
+    public var eventID: Int64?
+    public var ballotID: Int64?
+    /// Names a repetition (a cron instant, the n-th `every` of a ballot); empty when the step happens once.
+    public var occurrence: String
+    /// When it should be sent.
+    public var due: Date
+    /// After this it is never sent (an event's start, a ballot's close, else due + grace).
+    public var expires: Date
+    /// Attach a calendar invite (event rules with `calendar: true`).
+    public var calendar: Bool
+
+    public init(
+        rule: String, step: Int, template: String, topic: String, memberID: Int64,
+        eventID: Int64? = nil, ballotID: Int64? = nil, occurrence: String = "",
+        due: Date, expires: Date, calendar: Bool = false
+    ) {
+        self.rule = rule; self.step = step; self.template = template; self.topic = topic
+        self.memberID = memberID; self.eventID = eventID; self.ballotID = ballotID
+        self.occurrence = occurrence; self.due = due; self.expires = expires; self.calendar = calendar
+    }
+
+    /// `rule/step/member/event/ballot/occurrence`, e.g. `welcome/2/m17/-/-/` or `reps-weekly/1/m5/-/-/2026-11-30T07:00`.
+    public var dedupeKey: String {
+        "\(rule)/\(step)/m\(memberID)/\(eventID.map { "e\($0)" } ?? "-")/\(ballotID.map { "b\($0)" } ?? "-")/\(occurrence)"
+    }
+}
+
+/// A rendered message before it becomes MIME: what a template produces.
+public struct MessageContent: Sendable, Hashable {
+    public var subject: String
+    public var text: String
+    public var html: String?
+
+    public init(subject: String, text: String, html: String? = nil) {
+        self.subject = subject; self.text = text; self.html = html
+    }
+}
+
+/// Where an outbox entry stands. `sent`, `failed`, `expired` and `suppressed` are final.
+public enum OutboxState: String, Sendable, Codable, CaseIterable {
+    case queued, sending, sent, failed, expired, suppressed
+
+    public var isFinal: Bool {
+        switch self {
+        case .queued, .sending: return false
+        case .sent, .failed, .expired, .suppressed: return true
+        }
+    }
+}

@@ -1,0 +1,140 @@
+// The database schema: DESIGN.md's tables, which outside tools fill too, and muster's own `muster_*` state.
+import GRDB
+
+/// Versioned migrations. A migration, once released, is never edited: add a new one.
+public enum Schema {
+    public static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-district") { db in
+            try db.execute(sql: """
+                CREATE TABLE workplaces(
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    kind TEXT,
+                    town TEXT,
+                    staff_count INTEGER
+                );
+                CREATE TABLE members(
+                    id INTEGER PRIMARY KEY,
+                    membership_number TEXT NOT NULL UNIQUE,
+                    first_name TEXT NOT NULL,
+                    last_name TEXT,
+                    email TEXT,
+                    workplace_id INTEGER REFERENCES workplaces(id) ON DELETE SET NULL,
+                    role TEXT,
+                    section TEXT,
+                    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','lapsed','left')),
+                    joined_on TEXT,
+                    timezone TEXT,
+                    email_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (email_opt_out IN (0,1))
+                );
+                CREATE INDEX members_workplace ON members(workplace_id);
+                CREATE INDEX members_joined_on ON members(joined_on);
+                CREATE INDEX members_section ON members(section);
+                CREATE TABLE reps(
+                    member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+                    workplace_id INTEGER NOT NULL REFERENCES workplaces(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL DEFAULT 'workplace rep',
+                    PRIMARY KEY (member_id, workplace_id, role)
+                );
+                CREATE INDEX reps_workplace ON reps(workplace_id);
+                CREATE TABLE events(
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    starts_at TEXT NOT NULL,
+                    ends_at TEXT,
+                    location TEXT,
+                    url TEXT,
+                    workplace_id INTEGER REFERENCES workplaces(id) ON DELETE SET NULL,
+                    description TEXT
+                );
+                CREATE INDEX events_starts_at ON events(starts_at);
+                CREATE TABLE registrations(
+                    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+                    member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL DEFAULT 'registered'
+                        CHECK (status IN ('registered','cancelled','attended')),
+                    PRIMARY KEY (event_id, member_id)
+                );
+                CREATE INDEX registrations_member ON registrations(member_id);
+                CREATE TABLE ballots(
+                    id INTEGER PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    opens_at TEXT NOT NULL,
+                    closes_at TEXT NOT NULL,
+                    turnout_threshold REAL,
+                    url TEXT
+                );
+                CREATE TABLE ballot_members(
+                    ballot_id INTEGER NOT NULL REFERENCES ballots(id) ON DELETE CASCADE,
+                    member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+                    voted_at TEXT,
+                    PRIMARY KEY (ballot_id, member_id)
+                );
+                CREATE INDEX ballot_members_member ON ballot_members(member_id);
+                """)
+        }
+        m.registerMigration("v2-muster-state") { db in
+            // muster's own state. No foreign keys to the district's tables: a member deleted by an
+            // outside tool must never take a planned or sent message's record with them.
+            try db.execute(sql: """
+                CREATE TABLE muster_meta(
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE muster_rule_state(
+                    rule TEXT PRIMARY KEY,
+                    first_planned_at TEXT NOT NULL,
+                    last_planned_at TEXT NOT NULL
+                );
+                CREATE TABLE muster_audience_entries(
+                    rule TEXT NOT NULL,
+                    member_id INTEGER NOT NULL,
+                    entered_at TEXT NOT NULL,
+                    baseline INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (rule, member_id)
+                );
+                CREATE TABLE muster_outbox(
+                    id INTEGER PRIMARY KEY,
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    rule TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    member_id INTEGER NOT NULL,
+                    event_id INTEGER,
+                    ballot_id INTEGER,
+                    occurrence TEXT NOT NULL DEFAULT '',
+                    topic TEXT NOT NULL DEFAULT '',
+                    state TEXT NOT NULL DEFAULT 'queued'
+                        CHECK (state IN ('queued','sending','sent','failed','expired','suppressed')),
+                    due_at TEXT NOT NULL,
+                    expires_at TEXT,
+                    next_attempt_at TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    message_id TEXT NOT NULL,
+                    recipient TEXT,
+                    message BLOB,
+                    last_reply TEXT,
+                    reason TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    sent_at TEXT
+                );
+                CREATE INDEX muster_outbox_due ON muster_outbox(state, next_attempt_at);
+                CREATE INDEX muster_outbox_member ON muster_outbox(member_id);
+                CREATE TABLE muster_suppressions(
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('unsubscribed','bounced','opted_out')),
+                    member_id INTEGER,
+                    email TEXT NOT NULL DEFAULT '',
+                    topic TEXT NOT NULL DEFAULT '*',
+                    reason TEXT,
+                    created_at TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX muster_suppressions_unique
+                    ON muster_suppressions(kind, ifnull(member_id, 0), email, topic);
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,2 @@
+import MusterMail
+print("muster (libcurl \(curlVersion()))")
