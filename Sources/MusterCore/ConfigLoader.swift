@@ -1,0 +1,219 @@
+// Loading muster.yaml: keys checked, values parsed, errors with file and line, environment overrides.
+import Foundation
+
+extension Config {
+    /// Reads the configuration at `path`. `environment` supplies overrides: `MUSTER_TRANSPORT`
+    /// replaces `mail.transport`, `MUSTER_DATABASE` replaces `database`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+        let root = try YAMLValue.load(path: path)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return try parse(root, base: base, environment: environment)
+    }
+
+    /// Parses an already loaded document; relative paths are taken from `base`.
+    public static func parse(_ root: YAMLValue, base: URL, environment: [String: String]) throws -> Config {
+        let top = try root.mapping("the configuration")
+        try top.checkKeys(["organisation", "database", "schedules", "templates", "mail", "links"])
+
+        let orgNode = try top.required("organisation").mapping("organisation")
+        try orgNode.checkKeys(["name", "timezone", "website"])
+        let orgName = try orgNode.required("name").string("organisation.name")
+        let tzNode = try orgNode.required("timezone")
+        let tz = try tzNode.string("organisation.timezone")
+        guard TimeZone(identifier: tz) != nil else {
+            throw tzNode.error("organisation.timezone: \"\(tz)\" is not a time zone name (for example Europe/London)")
+        }
+        let organisation = Organisation(
+            name: orgName, timezone: tz, website: try orgNode["website"]?.string("organisation.website"))
+
+        func path(_ key: String, default def: String) throws -> String {
+            var p = try top[key]?.string(key) ?? def
+            if key == "database", let env = environment["MUSTER_DATABASE"], !env.isEmpty { p = env }
+            return resolve(p, base: base)
+        }
+        let database = try path("database", default: "muster.sqlite")
+        let schedules = try path("schedules", default: "schedules/")
+        let templates = try path("templates", default: "templates/")
+
+        let mail = try parseMail(top["mail"], file: root.file, line: top.line, base: base, environment: environment)
+        let links = try parseLinks(top["links"])
+        return Config(
+            organisation: organisation, database: database, schedules: schedules, templates: templates,
+            mail: mail, links: links, file: root.file)
+    }
+
+    static func resolve(_ p: String, base: URL) -> String {
+        if p.hasPrefix("/") { return p }
+        return base.appendingPathComponent(p).standardizedFileURL.path
+    }
+
+    static func parseMail(
+        _ node: YAMLValue?, file: String, line: Int?, base: URL, environment: [String: String]
+    ) throws -> MailConfig {
+        guard let node else {
+            throw InputError(file: file, line: line, "'mail' is required (at least mail.from)")
+        }
+        let m = try node.mapping("mail")
+        try m.checkKeys([
+            "from", "reply_to", "transport", "tls", "username_env", "password_env", "ca_file", "rate",
+            "concurrency", "quiet_hours",
+        ])
+        let fromNode = try m.required("from")
+        guard let from = MailAddress(parsing: try fromNode.string("mail.from")) else {
+            throw fromNode.error("mail.from: must be an address like \"Dorset NEU <organising@example.org>\" (got \(fromNode.quoted))")
+        }
+        var replyTo: MailAddress?
+        if let r = m["reply_to"] {
+            guard let a = MailAddress(parsing: try r.string("mail.reply_to")) else {
+                throw r.error("mail.reply_to: must be an email address (got \(r.quoted))")
+            }
+            replyTo = a
+        }
+        let transportNode = m["transport"]
+        var transportText = try transportNode?.string("mail.transport") ?? "file:outbox/"
+        var transportLine = transportNode?.line
+        if let env = environment["MUSTER_TRANSPORT"], !env.isEmpty { transportText = env; transportLine = nil }
+        guard let transport = parseTransport(transportText, base: base) else {
+            let msg = "mail.transport: must be file:DIR, smtp://host:port or smtps://host:port (got \"\(transportText)\")"
+            if transportLine == nil, environment["MUSTER_TRANSPORT"] != nil {
+                throw InputError(file: "MUSTER_TRANSPORT", line: nil, msg)
+            }
+            throw InputError(file: node.file, line: transportLine, msg)
+        }
+        var tls = TLSMode.required
+        if let t = m["tls"] {
+            guard let v = TLSMode(rawValue: try t.string("mail.tls")) else {
+                throw t.error("mail.tls: must be required, opportunistic or none (got \(t.quoted))")
+            }
+            tls = v
+        }
+        var rate: Rate?
+        if let r = m["rate"] {
+            guard let v = parseRate(try r.string("mail.rate")) else {
+                throw r.error("mail.rate: must look like 30/minute, 5/second or 1000/hour (got \(r.quoted))")
+            }
+            rate = v
+        }
+        var concurrency = 1
+        if let c = m["concurrency"] {
+            concurrency = try c.int("mail.concurrency")
+            guard (1...32).contains(concurrency) else {
+                throw c.error("mail.concurrency: must be between 1 and 32 (got \(concurrency))")
+            }
+        }
+        var quiet: QuietHours?
+        if let q = m["quiet_hours"] {
+            guard let v = parseQuietHours(try q.string("mail.quiet_hours")) else {
+                throw q.error("mail.quiet_hours: must look like \"21:00-08:00\" (got \(q.quoted))")
+            }
+            quiet = v
+        }
+        for key in ["username_env", "password_env"] {
+            if let v = m[key], let s = v.scalarText, !isEnvName(s) {
+                throw v.error("mail.\(key): must name an environment variable such as MUSTER_SMTP_PASSWORD, not hold the secret itself")
+            }
+        }
+        let caFile = try m["ca_file"].map { resolve(try $0.string("mail.ca_file"), base: base) }
+        return MailConfig(
+            from: from, replyTo: replyTo, transport: transport, tls: tls,
+            usernameEnv: try m["username_env"]?.string("mail.username_env"),
+            passwordEnv: try m["password_env"]?.string("mail.password_env"),
+            caFile: caFile, rate: rate, concurrency: concurrency, quietHours: quiet)
+    }
+
+    static func parseLinks(_ node: YAMLValue?) throws -> LinksConfig {
+        guard let node, !node.isNull else { return LinksConfig() }
+        let l = try node.mapping("links")
+        try l.checkKeys(["base_url", "listen", "secret_env"])
+        var cfg = LinksConfig()
+        if let b = l["base_url"] {
+            let s = try b.string("links.base_url")
+            guard s.hasPrefix("https://") || s.hasPrefix("http://") else {
+                throw b.error("links.base_url: must start with https:// (got \(b.quoted))")
+            }
+            cfg.baseURL = s.hasSuffix("/") ? String(s.dropLast()) : s
+        }
+        if let v = l["listen"] { cfg.listen = try v.string("links.listen") }
+        if let v = l["secret_env"] {
+            let s = try v.string("links.secret_env")
+            guard isEnvName(s) else {
+                throw v.error("links.secret_env: must name an environment variable such as MUSTER_LINK_SECRET, not hold the secret itself")
+            }
+            cfg.secretEnv = s
+        }
+        return cfg
+    }
+
+    /// `file:DIR`, `smtp://host[:port]`, `smtps://host[:port]`.
+    public static func parseTransport(_ s: String, base: URL) -> Transport? {
+        if s.hasPrefix("file:") {
+            let dir = String(s.dropFirst(5))
+            guard !dir.isEmpty else { return nil }
+            return .file(directory: resolve(dir, base: base))
+        }
+        for (scheme, implicit) in [("smtp://", false), ("smtps://", true)] where s.hasPrefix(scheme) {
+            let rest = s.dropFirst(scheme.count)
+            guard let host = rest.split(separator: "/").first, !host.isEmpty, !host.contains("@") else { return nil }
+            return .smtp(url: s, implicitTLS: implicit)
+        }
+        return nil
+    }
+
+    /// `N/second`, `N/minute`, `N/hour`.
+    public static func parseRate(_ s: String) -> Rate? {
+        let parts = s.replacingOccurrences(of: " ", with: "").split(separator: "/")
+        guard parts.count == 2, let n = Int(parts[0]), n > 0 else { return nil }
+        switch parts[1] {
+        case "second", "s", "sec": return Rate(count: n, per: 1)
+        case "minute", "min", "m": return Rate(count: n, per: 60)
+        case "hour", "h": return Rate(count: n, per: 3600)
+        default: return nil
+        }
+    }
+
+    /// `HH:MM-HH:MM`.
+    public static func parseQuietHours(_ s: String) -> QuietHours? {
+        let parts = s.replacingOccurrences(of: " ", with: "").split(separator: "-")
+        guard parts.count == 2, let a = minutes(String(parts[0])), let b = minutes(String(parts[1])), a != b else { return nil }
+        return QuietHours(start: a, end: b)
+    }
+
+    /// Minutes after midnight of `HH:MM`, or nil.
+    public static func minutes(_ s: String) -> Int? {
+        let p = s.split(separator: ":")
+        guard p.count == 2, p[0].count <= 2, p[1].count == 2, let h = Int(p[0]), let m = Int(p[1]),
+              (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+        return h * 60 + m
+    }
+
+    static func isEnvName(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") } && !(s.first!.isNumber)
+    }
+}
+
+extension Config {
+    /// The muster.yaml that `muster init` writes when there is none: the demo district, file transport.
+    public static let starterYAML = """
+        # muster's configuration. DESIGN.md lists every key.
+        organisation: { name: Dorset NEU, timezone: Europe/London, website: https://example.org }
+        database: muster.sqlite
+        schedules: schedules/
+        templates: templates/
+        mail:
+          from: "Dorset NEU <organising@example.org>"
+          reply_to: organising@example.org
+          transport: file:outbox/          # messages land in this folder as .eml files
+          # transport: smtp://relay.example.org:587
+          tls: required                    # required | opportunistic | none (smtp:// only)
+          username_env: MUSTER_SMTP_USER   # credentials only from the environment
+          password_env: MUSTER_SMTP_PASSWORD
+          rate: 30/minute
+          concurrency: 2
+          quiet_hours: "21:00-08:00"
+        links:
+          base_url: https://muster.example.org
+          listen: 127.0.0.1:8025
+          secret_env: MUSTER_LINK_SECRET
+
+        """
+}
