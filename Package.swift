@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
     ],
     targets: [
         /// Typed wrappers over libcurl's variadic calls; links the system libcurl.
@@ -48,12 +51,24 @@ let package = Package(
             dependencies: ["MusterCore", "CCurl"],
             swiftSettings: strict
         ),
+        /// Signed links (unsubscribe, "I've voted", RSVP) and the HTTP listener that serves them.
+        .target(
+            name: "MusterLinks",
+            dependencies: [
+                "MusterCore", "MusterStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         /// One pass (plan, enqueue, deliver, record) and the long-running service.
         .target(
             name: "MusterDaemon",
             dependencies: [
-                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail",
+                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterLinks",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -75,6 +90,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MusterTemplatesTests", dependencies: ["MusterTemplates", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MusterLinksTests",
+            dependencies: [
+                "MusterLinks", "MusterCore", "MusterStore", "MusterTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MusterEndToEndTests",
