@@ -22,7 +22,7 @@ indirect enum Field: Sendable, Equatable {
 /// rep.first_name .last_name .name .email .role
 /// links.unsubscribe  (+ links.voted in ballot rules, links.rsvp_yes / links.rsvp_no in event rules)
 /// event.title .kind .starts .date .time .ends .location .url .description .district_wide   (event rules)
-/// ballot.title .opens .closes .url .days_left .closes_today .turnout_percent .workplace_turnout_percent
+/// ballot.title .opens .closes .closes_date .closes_time .url .days_left .days_left_text ("1 day", "3 days") .closes_today .turnout_percent .workplace_turnout_percent
 ///       .threshold_percent .voted .eligible .workplace_voted .workplace_eligible         (ballot rules)
 /// digest.upcoming_events[] (event fields)  .open_ballots[] (ballot fields)
 ///       .new_members[] (first_name, last_name, name)                                  (recurring rules)
@@ -40,7 +40,7 @@ enum ContextSchema {
         "title", "kind", "starts", "date", "time", "ends", "location", "url", "description", "district_wide",
     ])
     static let ballot = values([
-        "title", "opens", "closes", "url", "days_left", "closes_today", "turnout_percent",
+        "title", "opens", "closes", "closes_date", "closes_time", "url", "days_left", "days_left_text", "closes_today", "turnout_percent",
         "workplace_turnout_percent", "threshold_percent", "voted", "eligible", "workplace_voted",
         "workplace_eligible",
     ])

@@ -95,8 +95,12 @@ enum RenderContext {
         put(&d, "title", f.ballot.title)
         put(&d, "opens", time.dateTime(f.ballot.opensAt))
         put(&d, "closes", time.dateTime(f.ballot.closesAt))
+        put(&d, "closes_date", time.date(f.ballot.closesAt))
+        put(&d, "closes_time", time.time(f.ballot.closesAt))
         put(&d, "url", f.ballot.url)
-        d["days_left"] = max(0, f.daysLeft)
+        let days = max(0, f.daysLeft)
+        d["days_left"] = days
+        d["days_left_text"] = days == 1 ? "1 day" : "\(days) days"
         d["closes_today"] = f.daysLeft <= 0
         d["turnout_percent"] = f.turnoutPercent
         d["voted"] = f.voted
