@@ -56,6 +56,8 @@ struct TagChecker {
             case .variable, .unescaped:
                 switch resolve(tag.name, scopes) {
                 case let .failure(f): fail(f.message)
+                case .success(.object) where tag.name == ".":
+                    fail("'.' is a group of values here, not a value: use one of its fields, e.g. '\(example(tag.name, scopes))'")
                 case .success(.object):
                     fail("'\(tag.name)' is a group of values, not a value: use one of them, e.g. '\(tag.name).\(example(tag.name, scopes))'")
                 case .success(.list):
