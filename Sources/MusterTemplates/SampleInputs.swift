@@ -21,7 +21,7 @@ extension RenderInput {
         let rep = RepContact(member: repMember, rep: Rep(memberID: 2, workplaceID: 1, role: "workplace rep"))
         var input = RenderInput(
             organisation: organisation, member: member, workplace: workplace, rep: rep,
-            links: Links(unsubscribe: "https://muster.example.org/u/sample"), timeZone: zone)
+            links: MessageLinks(unsubscribe: "https://muster.example.org/u/sample"), timeZone: zone)
         switch kind {
         case .sequence:
             break
@@ -34,7 +34,7 @@ extension RenderInput {
             input.links.voted = "https://muster.example.org/v/sample"
         case .recurring:
             input.member = repMember
-            input.digest = Digest(
+            input.digest = RepDigest(
                 upcomingEvents: sampleEvents, openBallots: [sampleBallot],
                 newMembers: [member, Member(id: 3, membershipNumber: "S0003", firstName: "Alex", workplaceID: 1)])
         }
@@ -47,14 +47,14 @@ extension RenderInput {
         input.member = Member(id: 9, membershipNumber: "S0009", firstName: "Jo")
         input.workplace = nil
         input.rep = nil
-        input.links = Links()
+        input.links = MessageLinks()
         if var b = input.ballot {
             b.workplaceVoted = nil
             b.workplaceEligible = nil
             b.ballot.turnoutThreshold = nil
             input.ballot = b
         }
-        if kind == .recurring { input.digest = Digest() }
+        if kind == .recurring { input.digest = RepDigest() }
         return input
     }
 

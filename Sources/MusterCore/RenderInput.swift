@@ -1,6 +1,6 @@
 // What a template is rendered from: one member's view of the district at one moment, as plain values.
+// In MusterCore so that MusterStore can fill it and MusterTemplates can render it.
 import Foundation
-import MusterCore
 
 /// Everything one message can say, gathered by the caller (RenderQueries, or the samples for `muster check`).
 ///
@@ -17,14 +17,14 @@ public struct RenderInput: Sendable, Hashable {
     /// The ballot of a ballot rule, with its turnout.
     public var ballot: BallotFigures?
     /// The reps' newsletter of a recurring rule.
-    public var digest: Digest?
-    public var links: Links
+    public var digest: RepDigest?
+    public var links: MessageLinks
     /// The zone dates and times are written in: the member's own, else the organisation's.
     public var timeZone: TimeZone
 
     public init(
         organisation: Organisation, member: Member, workplace: Workplace? = nil, rep: RepContact? = nil,
-        event: Event? = nil, ballot: BallotFigures? = nil, digest: Digest? = nil, links: Links = Links(),
+        event: Event? = nil, ballot: BallotFigures? = nil, digest: RepDigest? = nil, links: MessageLinks = MessageLinks(),
         timeZone: TimeZone
     ) {
         self.organisation = organisation; self.member = member; self.workplace = workplace; self.rep = rep
@@ -92,7 +92,7 @@ public struct BallotFigures: Sendable, Hashable {
 }
 
 /// What a rep's newsletter carries.
-public struct Digest: Sendable, Hashable {
+public struct RepDigest: Sendable, Hashable {
     /// Events in the coming fortnight at the rep's workplace or district-wide, soonest first.
     public var upcomingEvents: [Event]
     /// Open ballots, with turnout at the rep's workplace.
@@ -106,7 +106,7 @@ public struct Digest: Sendable, Hashable {
 }
 
 /// The addresses a message links to, made by the caller (signed tokens); nil leaves a link out.
-public struct Links: Sendable, Hashable {
+public struct MessageLinks: Sendable, Hashable {
     public var unsubscribe: String?
     public var voted: String?
     public var rsvpYes: String?
