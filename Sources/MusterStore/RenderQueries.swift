@@ -1,0 +1,321 @@
+// Reading what a message says from the district's tables: member, workplace, rep, event, ballot, digest.
+import Foundation
+import GRDB
+import MusterCore
+
+/// A row the district's tables hold that a message cannot be made from, e.g. an event whose start is not a time.
+public struct RenderDataError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Loads RenderInputs, many members at once for one occurrence (the delivery path renders up to 500,000).
+///
+/// ```
+/// let q = RenderQueries(store: store, organisation: config.organisation)
+/// let inputs = try q.inputs(memberIDs: ids, ballotID: 3, now: now)   // [memberID: RenderInput]
+/// ```
+/// Everything is read in one transaction per call: a handful of queries, whatever the number of members.
+/// Links are left empty for the caller to fill.
+public struct RenderQueries: Sendable {
+    public let store: Store
+    public let organisation: Organisation
+
+    /// Events a rep's digest looks ahead to, and how far back it counts new members.
+    public static let digestEventDays = 14
+    public static let digestNewMemberDays = 7
+
+    public init(store: Store, organisation: Organisation) {
+        self.store = store
+        self.organisation = organisation
+    }
+
+    /// One member's input, or nil when the member is not in the database.
+    /// `repWorkplaceID` chooses the workplace of a rep's digest (default: one they represent).
+    public func input(
+        memberID: Int64, eventID: Int64? = nil, ballotID: Int64? = nil, digest: Bool = false,
+        repWorkplaceID: Int64? = nil, now: Date
+    ) throws -> RenderInput? {
+        let overrides = repWorkplaceID.map { [memberID: $0] } ?? [:]
+        return try inputs(
+            memberIDs: [memberID], eventID: eventID, ballotID: ballotID, digest: digest,
+            repWorkplaceIDs: overrides, now: now)[memberID]
+    }
+
+    /// Inputs for many members for one occurrence: the same event or ballot, or each rep's digest.
+    /// Members not in the database are absent from the result. Throws `RenderDataError` when the event or
+    /// ballot is missing or its times cannot be read.
+    public func inputs(
+        memberIDs: [Int64], eventID: Int64? = nil, ballotID: Int64? = nil, digest: Bool = false,
+        repWorkplaceIDs: [Int64: Int64] = [:], now: Date
+    ) throws -> [Int64: RenderInput] {
+        let org = organisation
+        return try store.pool.read { db -> [Int64: RenderInput] in
+            let members = try Self.members(db, ids: memberIDs)
+            let workplaceIDs = Set(members.values.compactMap(\.workplaceID))
+            let workplaces = try Self.workplaces(db, ids: workplaceIDs)
+            let reps = try Self.reps(db, workplaceIDs: workplaceIDs)
+            let event = try eventID.map { try Self.event(db, id: $0) }
+            let ballot = try ballotID.map { try Self.ballotCounts(db, id: $0) }
+            var digestSource: DigestSource?
+            if digest {
+                digestSource = try DigestSource.load(db, memberIDs: Array(members.keys), now: now, organisation: org)
+            }
+
+            var result: [Int64: RenderInput] = [:]
+            result.reserveCapacity(members.count)
+            for (id, member) in members {
+                let zone = RenderInput.zone(member: member, organisation: org)
+                var input = RenderInput(organisation: org, member: member, timeZone: zone)
+                if let w = member.workplaceID {
+                    input.workplace = workplaces[w]
+                    input.rep = Self.pick(reps[w] ?? [], for: member.id)
+                }
+                input.event = event
+                if let ballot {
+                    input.ballot = ballot.figures(workplaceID: member.workplaceID, now: now, zone: zone)
+                }
+                if let digestSource {
+                    let w = repWorkplaceIDs[id] ?? digestSource.repWorkplace[id] ?? member.workplaceID
+                    input.digest = digestSource.digest(workplaceID: w, now: now, zone: zone)
+                }
+                result[id] = input
+            }
+            return result
+        }
+    }
+
+    /// The rep a member is told about: someone else before themselves, a 'workplace rep' before other roles,
+    /// then the lowest member id (so the choice is stable). A rep alone at their workplace gets themselves.
+    static func pick(_ reps: [RepContact], for memberID: Int64) -> RepContact? {
+        reps.min { a, b in
+            func rank(_ r: RepContact) -> (Int, Int, Int64) {
+                (r.member.id == memberID ? 1 : 0, (r.rep.role ?? "").lowercased() == "workplace rep" ? 0 : 1, r.member.id)
+            }
+            return rank(a) < rank(b)
+        }
+    }
+
+    // MARK: rows
+
+    static let memberColumns = """
+        id, membership_number, first_name, last_name, email, workplace_id, role, section, status, joined_on,
+        timezone, email_opt_out
+        """
+
+    static func member(_ row: Row, prefix: String = "") -> Member {
+        Member(
+            id: row[prefix + "id"], membershipNumber: row[prefix + "membership_number"] ?? "",
+            firstName: row[prefix + "first_name"] ?? "", lastName: row[prefix + "last_name"],
+            email: row[prefix + "email"], workplaceID: row[prefix + "workplace_id"], role: row[prefix + "role"],
+            section: row[prefix + "section"],
+            status: MemberStatus(rawValue: row[prefix + "status"] ?? "active") ?? .active,
+            joinedOn: row[prefix + "joined_on"], timezone: row[prefix + "timezone"],
+            emailOptOut: (row[prefix + "email_opt_out"] as Int?) == 1)
+    }
+
+    static func members(_ db: Database, ids: [Int64]) throws -> [Int64: Member] {
+        var out: [Int64: Member] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(memberColumns) FROM members WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+            for row in rows {
+                let m = member(row)
+                out[m.id] = m
+            }
+        }
+        return out
+    }
+
+    static func workplaces(_ db: Database, ids: Set<Int64>) throws -> [Int64: Workplace] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int64: Workplace] = [:]
+        let all = Array(ids)
+        for chunk in stride(from: 0, to: all.count, by: 500).map({ Array(all[$0..<min($0 + 500, all.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, name, kind, town, staff_count FROM workplaces WHERE id IN (\(marks))",
+                arguments: StatementArguments(chunk))
+            {
+                let w = Workplace(id: row["id"], name: row["name"] ?? "", kind: row["kind"], town: row["town"], staffCount: row["staff_count"])
+                out[w.id] = w
+            }
+        }
+        return out
+    }
+
+    /// Active members who represent each workplace.
+    static func reps(_ db: Database, workplaceIDs: Set<Int64>) throws -> [Int64: [RepContact]] {
+        guard !workplaceIDs.isEmpty else { return [:] }
+        let cols = memberColumns.split(separator: ",").map { "m.\($0.trimmingCharacters(in: .whitespacesAndNewlines)) AS m_\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
+            .joined(separator: ", ")
+        var out: [Int64: [RepContact]] = [:]
+        let all = Array(workplaceIDs)
+        for chunk in stride(from: 0, to: all.count, by: 500).map({ Array(all[$0..<min($0 + 500, all.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.workplace_id AS r_workplace_id, r.role AS r_role, \(cols)
+                FROM reps r JOIN members m ON m.id = r.member_id
+                WHERE r.workplace_id IN (\(marks)) AND m.status = 'active'
+                """, arguments: StatementArguments(chunk))
+            for row in rows {
+                let m = member(row, prefix: "m_")
+                let w: Int64 = row["r_workplace_id"]
+                out[w, default: []].append(RepContact(member: m, rep: Rep(memberID: m.id, workplaceID: w, role: row["r_role"])))
+            }
+        }
+        return out
+    }
+
+    static func instant(_ text: String?, _ what: String) throws -> Date {
+        guard let text, let d = ISOTime.parseInstant(text) else {
+            throw RenderDataError("\(what) \(text.map { "\"\($0)\"" } ?? "(empty)") is not an ISO 8601 time such as 2026-11-23T09:00:00Z")
+        }
+        return d
+    }
+
+    static func event(_ row: Row) throws -> Event {
+        let id: Int64 = row["id"]
+        let ends: String? = row["ends_at"]
+        return Event(
+            id: id, kind: row["kind"] ?? "", title: row["title"] ?? "",
+            startsAt: try instant(row["starts_at"], "events id \(id): starts_at"),
+            endsAt: try ends.flatMap { $0.isEmpty ? nil : try instant($0, "events id \(id): ends_at") },
+            location: row["location"], url: row["url"], workplaceID: row["workplace_id"], description: row["description"])
+    }
+
+    static func event(_ db: Database, id: Int64) throws -> Event {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [id]) else {
+            throw RenderDataError("event \(id) is not in the database")
+        }
+        return try event(row)
+    }
+
+    static func ballot(_ row: Row) throws -> Ballot {
+        let id: Int64 = row["id"]
+        return Ballot(
+            id: id, title: row["title"] ?? "",
+            opensAt: try instant(row["opens_at"], "ballots id \(id): opens_at"),
+            closesAt: try instant(row["closes_at"], "ballots id \(id): closes_at"),
+            turnoutThreshold: row["turnout_threshold"], url: row["url"])
+    }
+
+    static func ballotCounts(_ db: Database, id: Int64) throws -> BallotCounts {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ballots WHERE id = ?", arguments: [id]) else {
+            throw RenderDataError("ballot \(id) is not in the database")
+        }
+        return try BallotCounts.load(db, ballot: ballot(row))
+    }
+}
+
+/// A ballot's eligible and voted counts, overall and by workplace.
+struct BallotCounts: Sendable {
+    var ballot: Ballot
+    var voted = 0
+    var eligible = 0
+    var byWorkplace: [Int64: (voted: Int, eligible: Int)] = [:]
+
+    static func load(_ db: Database, ballot: Ballot) throws -> BallotCounts {
+        var c = BallotCounts(ballot: ballot)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT m.workplace_id AS w, count(*) AS eligible,
+                   sum(CASE WHEN bm.voted_at IS NOT NULL AND bm.voted_at != '' THEN 1 ELSE 0 END) AS voted
+            FROM ballot_members bm JOIN members m ON m.id = bm.member_id
+            WHERE bm.ballot_id = ?
+            GROUP BY m.workplace_id
+            """, arguments: [ballot.id])
+        for row in rows {
+            let e: Int = row["eligible"], v: Int = row["voted"] ?? 0
+            c.eligible += e
+            c.voted += v
+            if let w: Int64 = row["w"] { c.byWorkplace[w] = (v, e) }
+        }
+        return c
+    }
+
+    func figures(workplaceID: Int64?, now: Date, zone: TimeZone) -> BallotFigures {
+        let w = workplaceID.flatMap { byWorkplace[$0] }
+        return BallotFigures(
+            ballot: ballot, daysLeft: DayCount.between(now, ballot.closesAt, zone: zone), voted: voted, eligible: eligible,
+            workplaceVoted: workplaceID == nil ? nil : (w?.voted ?? 0),
+            workplaceEligible: workplaceID == nil ? nil : (w?.eligible ?? 0))
+    }
+}
+
+/// Whole calendar days between two instants in a zone.
+enum DayCount {
+    static func between(_ now: Date, _ later: Date, zone: TimeZone) -> Int {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let n = cal.dateComponents([.day], from: cal.startOfDay(for: now), to: cal.startOfDay(for: later)).day ?? 0
+        return max(0, n)
+    }
+
+    /// `YYYY-MM-DD` of `date` shifted by `days`, in `zone`.
+    static func day(_ date: Date, plus days: Int, zone: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let d = cal.date(byAdding: .day, value: days, to: date) ?? date
+        let c = cal.dateComponents([.year, .month, .day], from: d)
+        return LocalDay(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1).description
+    }
+}
+
+/// What reps' digests are made from, read once for all the reps of one run.
+struct DigestSource: Sendable {
+    var events: [Event]
+    var openBallots: [BallotCounts]
+    /// Members who joined recently, by workplace (names only).
+    var newMembers: [Int64: [Member]]
+    /// The workplace each rep represents (a 'workplace rep' role first).
+    var repWorkplace: [Int64: Int64]
+
+    static func load(_ db: Database, memberIDs: [Int64], now: Date, organisation: Organisation) throws -> DigestSource {
+        let horizon = now.addingTimeInterval(Double(RenderQueries.digestEventDays) * 86_400)
+        // Rows whose times cannot be read are left out of digests: they are not this message's fault.
+        let events = try Row.fetchAll(db, sql: "SELECT * FROM events").compactMap { try? RenderQueries.event($0) }
+            .filter { $0.startsAt >= now && $0.startsAt < horizon }
+            .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
+        let ballots = try Row.fetchAll(db, sql: "SELECT * FROM ballots").compactMap { try? RenderQueries.ballot($0) }
+            .filter { $0.opensAt <= now && now < $0.closesAt }
+            .sorted { ($0.closesAt, $0.id) < ($1.closesAt, $1.id) }
+        let open = try ballots.map { try BallotCounts.load(db, ballot: $0) }
+
+        let zone = TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
+        let since = DayCount.day(now, plus: -RenderQueries.digestNewMemberDays, zone: zone)
+        let today = DayCount.day(now, plus: 0, zone: zone)
+        var newMembers: [Int64: [Member]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, first_name, last_name, workplace_id FROM members
+            WHERE status = 'active' AND workplace_id IS NOT NULL AND joined_on >= ? AND joined_on <= ?
+            ORDER BY joined_on, id
+            """, arguments: [since, today])
+        {
+            let m = Member(id: row["id"], membershipNumber: "", firstName: row["first_name"] ?? "", lastName: row["last_name"])
+            newMembers[row["workplace_id"], default: []].append(m)
+        }
+
+        var repWorkplace: [Int64: Int64] = [:]
+        for chunk in stride(from: 0, to: memberIDs.count, by: 500).map({ Array(memberIDs[$0..<min($0 + 500, memberIDs.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: """
+                SELECT member_id, workplace_id FROM reps WHERE member_id IN (\(marks))
+                ORDER BY member_id, CASE WHEN lower(role) = 'workplace rep' THEN 0 ELSE 1 END, workplace_id
+                """, arguments: StatementArguments(chunk))
+            {
+                let m: Int64 = row["member_id"]
+                if repWorkplace[m] == nil { repWorkplace[m] = row["workplace_id"] }
+            }
+        }
+        return DigestSource(events: events, openBallots: open, newMembers: newMembers, repWorkplace: repWorkplace)
+    }
+
+    func digest(workplaceID: Int64?, now: Date, zone: TimeZone) -> RepDigest {
+        RepDigest(
+            upcomingEvents: events.filter { $0.workplaceID == nil || $0.workplaceID == workplaceID },
+            openBallots: openBallots.map { $0.figures(workplaceID: workplaceID, now: now, zone: zone) },
+            newMembers: workplaceID.flatMap { newMembers[$0] } ?? [])
+    }
+}

@@ -1,0 +1,116 @@
+// Turning a RenderInput into the Mustache context: only text, whole numbers and yes/no, never a nil.
+import Foundation
+import MusterCore
+
+/// Builds the dictionary a template sees (ContextSchema lists its keys).
+///
+/// swift-mustache writes a nil optional as the word "nil" and a Date by its description, so a missing
+/// value is left out (a section over it renders nothing) and every date is pre-formatted for people in
+/// the recipient's zone.
+enum RenderContext {
+    static func build(_ input: RenderInput) -> [String: Any] {
+        let time = PeopleTime(timeZone: input.timeZone)
+        var root: [String: Any] = [:]
+
+        var org: [String: Any] = [:]
+        put(&org, "name", input.organisation.name)
+        put(&org, "website", input.organisation.website)
+        root["organisation"] = org
+
+        var member = person(input.member)
+        put(&member, "membership_number", input.member.membershipNumber)
+        put(&member, "role", input.member.role)
+        put(&member, "section", input.member.section)
+        put(&member, "joined_on", input.member.joinedOn.flatMap(LocalDay.init).map(PeopleTime.day))
+        root["member"] = member
+
+        if let w = input.workplace {
+            var workplace: [String: Any] = [:]
+            put(&workplace, "name", w.name)
+            put(&workplace, "kind", w.kind)
+            put(&workplace, "town", w.town)
+            root["workplace"] = workplace
+        }
+        if let r = input.rep {
+            var rep = person(r.member)
+            put(&rep, "email", r.member.email)
+            put(&rep, "role", r.rep.role)
+            root["rep"] = rep
+        }
+        if let e = input.event { root["event"] = event(e, time) }
+        if let b = input.ballot { root["ballot"] = ballot(b, time) }
+        if let d = input.digest {
+            root["digest"] = [
+                "upcoming_events": d.upcomingEvents.map { event($0, time) },
+                "open_ballots": d.openBallots.map { ballot($0, time) },
+                "new_members": d.newMembers.map { person($0) },
+            ] as [String: Any]
+        }
+        var links: [String: Any] = [:]
+        put(&links, "unsubscribe", input.links.unsubscribe)
+        put(&links, "voted", input.links.voted)
+        put(&links, "rsvp_yes", input.links.rsvpYes)
+        put(&links, "rsvp_no", input.links.rsvpNo)
+        root["links"] = links
+        return root
+    }
+
+    /// Sets `key` only for a value with some text in it.
+    static func put(_ dict: inout [String: Any], _ key: String, _ value: String?) {
+        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        dict[key] = value
+    }
+
+    static func person(_ m: Member) -> [String: Any] {
+        var p: [String: Any] = [:]
+        put(&p, "first_name", m.firstName)
+        put(&p, "last_name", m.lastName)
+        let full = [m.firstName, m.lastName ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        put(&p, "name", full)
+        return p
+    }
+
+    static func event(_ e: Event, _ time: PeopleTime) -> [String: Any] {
+        var d: [String: Any] = [:]
+        put(&d, "title", e.title)
+        put(&d, "kind", e.kind)
+        put(&d, "starts", time.dateTime(e.startsAt))
+        put(&d, "date", time.date(e.startsAt))
+        put(&d, "time", time.time(e.startsAt))
+        if let end = e.endsAt {
+            // The end's time alone on the same day; its date and time when the event runs over days.
+            let sameDay = time.localDay(end) == time.localDay(e.startsAt)
+            put(&d, "ends", sameDay ? time.time(end) : time.dateTime(end))
+        }
+        put(&d, "location", e.location)
+        put(&d, "url", e.url)
+        put(&d, "description", e.description)
+        d["district_wide"] = e.workplaceID == nil
+        return d
+    }
+
+    static func ballot(_ f: BallotFigures, _ time: PeopleTime) -> [String: Any] {
+        var d: [String: Any] = [:]
+        put(&d, "title", f.ballot.title)
+        put(&d, "opens", time.dateTime(f.ballot.opensAt))
+        put(&d, "closes", time.dateTime(f.ballot.closesAt))
+        put(&d, "closes_date", time.date(f.ballot.closesAt))
+        put(&d, "closes_time", time.time(f.ballot.closesAt))
+        put(&d, "url", f.ballot.url)
+        let days = max(0, f.daysLeft)
+        d["days_left"] = days
+        d["days_left_text"] = days == 1 ? "1 day" : "\(days) days"
+        d["closes_today"] = f.daysLeft <= 0
+        d["turnout_percent"] = f.turnoutPercent
+        d["voted"] = f.voted
+        d["eligible"] = f.eligible
+        if let p = f.workplaceTurnoutPercent { d["workplace_turnout_percent"] = p }
+        if let v = f.workplaceVoted, let e = f.workplaceEligible, e > 0 {
+            d["workplace_voted"] = v
+            d["workplace_eligible"] = e
+        }
+        if let t = f.thresholdPercent { d["threshold_percent"] = t }
+        return d
+    }
+}

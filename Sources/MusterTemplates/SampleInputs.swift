@@ -1,0 +1,79 @@
+// Sample members, events and ballots for `muster check` and previews when the database has no rows.
+import Foundation
+import MusterCore
+
+extension RenderInput {
+    /// An organisation for samples when the configuration is not at hand.
+    public static let sampleOrganisation = Organisation(
+        name: "Dorset NEU", timezone: "Europe/London", website: "https://example.org")
+
+    /// A full sample for a kind of rule: a member with a workplace and a rep, and the kind's event,
+    /// ballot or digest, with every link of that kind.
+    public static func sample(for kind: ContextKind, organisation: Organisation = sampleOrganisation) -> RenderInput {
+        let zone = TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
+        let workplace = Workplace(id: 1, name: "Hillside Primary School", kind: "primary", town: "Dorchester", staffCount: 40)
+        let member = Member(
+            id: 1, membershipNumber: "S0001", firstName: "Sam", lastName: "Taylor", email: "sam@example.org",
+            workplaceID: 1, role: "teacher", section: "teachers", joinedOn: "2026-11-02")
+        let repMember = Member(
+            id: 2, membershipNumber: "S0002", firstName: "Priya", lastName: "Shah", email: "priya.shah@example.org",
+            workplaceID: 1, role: "teacher", section: "teachers", joinedOn: "2019-09-01")
+        let rep = RepContact(member: repMember, rep: Rep(memberID: 2, workplaceID: 1, role: "workplace rep"))
+        var input = RenderInput(
+            organisation: organisation, member: member, workplace: workplace, rep: rep,
+            links: MessageLinks(unsubscribe: "https://muster.example.org/u/sample"), timeZone: zone)
+        switch kind {
+        case .sequence:
+            break
+        case .event:
+            input.event = sampleEvents[0]
+            input.links.rsvpYes = "https://muster.example.org/r/sample-yes"
+            input.links.rsvpNo = "https://muster.example.org/r/sample-no"
+        case .ballot:
+            input.ballot = sampleBallot
+            input.links.voted = "https://muster.example.org/v/sample"
+        case .recurring:
+            input.member = repMember
+            input.digest = RepDigest(
+                upcomingEvents: sampleEvents, openBallots: [sampleBallot],
+                newMembers: [member, Member(id: 3, membershipNumber: "S0003", firstName: "Alex", workplaceID: 1)])
+        }
+        return input
+    }
+
+    /// A sparse sample: no workplace, rep, last name or links, for checking that a template still reads well.
+    public static func sparseSample(for kind: ContextKind, organisation: Organisation = sampleOrganisation) -> RenderInput {
+        var input = sample(for: kind, organisation: organisation)
+        input.member = Member(id: 9, membershipNumber: "S0009", firstName: "Jo")
+        input.workplace = nil
+        input.rep = nil
+        input.links = MessageLinks()
+        if var b = input.ballot {
+            b.workplaceVoted = nil
+            b.workplaceEligible = nil
+            b.ballot.turnoutThreshold = nil
+            input.ballot = b
+        }
+        if kind == .recurring { input.digest = RepDigest() }
+        return input
+    }
+
+    static let sampleEvents = [
+        Event(
+            id: 1, kind: "meeting", title: "District meeting", startsAt: ISOTime.parseInstant("2026-12-01T18:30:00Z")!,
+            endsAt: ISOTime.parseInstant("2026-12-01T20:00:00Z")!, location: "Dorchester Corn Exchange",
+            url: "https://example.org/meetings/december", workplaceID: nil,
+            description: "Pay, workload and the ballot."),
+        Event(
+            id: 2, kind: "training", title: "New reps' course", startsAt: ISOTime.parseInstant("2026-12-05T09:30:00Z")!,
+            endsAt: ISOTime.parseInstant("2026-12-05T15:30:00Z")!, location: "Weymouth Teachers' Centre",
+            url: nil, workplaceID: 1, description: nil),
+    ]
+
+    static let sampleBallot = BallotFigures(
+        ballot: Ballot(
+            id: 1, title: "Ballot on pay", opensAt: ISOTime.parseInstant("2026-11-16T08:00:00Z")!,
+            closesAt: ISOTime.parseInstant("2026-12-04T17:00:00Z")!, turnoutThreshold: 0.5,
+            url: "https://example.org/ballot"),
+        daysLeft: 3, voted: 620, eligible: 2000, workplaceVoted: 9, workplaceEligible: 29)
+}

@@ -1,0 +1,70 @@
+// Rendering one message: subject, text and HTML from a template and a RenderInput.
+import Foundation
+import MusterCore
+import Mustache
+
+extension TemplateSet {
+    /// Renders `template` for `input`.
+    ///
+    /// The subject becomes one line (control characters and runs of white space become one space) and must
+    /// not be empty. The text keeps at most one blank line in a row (optional sections leave none behind)
+    /// and ends with one newline. Throws an `InputError` naming the file (and line) for a missing or
+    /// broken template or an empty subject.
+    public func render(template name: String, input: RenderInput) throws -> MessageContent {
+        try render(template: name, context: RenderContext.build(input))
+    }
+
+    func render(template name: String, context: [String: Any]) throws -> MessageContent {
+        guard let source = sources[name], let c = compiled[name] else {
+            throw InputError(file: displayPath, line: nil, missingMessage(name))
+        }
+        if let problem = source.problems.first { throw problem }
+        if let e = compileErrors[source.file] { throw e }
+        if let hf = source.htmlFile, let e = compileErrors[hf] { throw e }
+        guard let subjectTemplate = c.subject, let textTemplate = c.text else {
+            throw InputError(file: source.file, line: 1, "the template cannot be compiled")
+        }
+        let subject = Self.oneLine(subjectTemplate.render(context, library: textLibrary))
+        guard !subject.isEmpty else {
+            throw InputError(file: source.file, line: source.subjectLine, "the subject renders empty")
+        }
+        let text = Self.tidy(textTemplate.render(context, library: textLibrary))
+        let html = c.html.map { $0.render(context, library: htmlLibrary) }
+        return MessageContent(subject: subject, text: text, html: html)
+    }
+
+    /// One line of text: control characters (CR, LF, tab ...) and runs of white space become one space.
+    public static func oneLine(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for u in s.unicodeScalars {
+            if u.properties.generalCategory == .control || u.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(u)
+        }
+        return String(out)
+    }
+
+    /// Trailing spaces off every line, at most one blank line in a row, no blank lines at either end,
+    /// and one final newline.
+    static func tidy(_ s: String) -> String {
+        var lines: [Substring] = []
+        var blank = 0
+        for raw in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = raw
+            while let last = line.last, last == " " || last == "\t" || last == "\r" { line = line.dropLast() }
+            if line.isEmpty {
+                blank += 1
+                if blank > 1 || lines.isEmpty { continue }
+            } else {
+                blank = 0
+            }
+            lines.append(line)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
