@@ -89,7 +89,12 @@ let package = Package(
             dependencies: ["MusterStore", "MusterCore", "MusterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "MusterTemplatesTests", dependencies: ["MusterTemplates", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MusterTemplatesTests",
+            dependencies: ["MusterTemplates", "MusterCore", "MusterStore", "MusterTestSupport"],
+            exclude: ["golden"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MusterLinksTests",
             dependencies: [
