@@ -36,9 +36,11 @@ final class Lookups {
     }
 
     /// Whether `name` is an IANA zone this system knows (remembered, since members repeat a few).
+    /// Abbreviations such as `BST` or `EST`, which Foundation also takes, are refused: they name no
+    /// daylight-saving rules. `UTC` and `GMT` are fine.
     func isTimeZone(_ name: String) -> Bool {
         if let known = zones[name] { return known }
-        let known = TimeZone(identifier: name) != nil && name.contains("/") || name == "UTC"
+        let known = name == "UTC" || name == "GMT" || (name.contains("/") && TimeZone(identifier: name) != nil)
         zones[name] = known
         return known
     }

@@ -162,6 +162,13 @@ import MusterTestSupport
         #expect(lines.last == "... and 10 more errors")
     }
 
+    @Test func refusesTimeZoneAbbreviationsAndAColumnNamedTwice() throws {
+        #expect(try failure(.members, "membership_number,first_name,timezone\nB1,Ann,BST\nB2,Ben,GMT\n")
+            == "members.csv:2: column 'timezone': \"BST\" is not a known time zone (use an IANA name such as Europe/London)")
+        #expect(try failure(.members, "membership_number,first_name,Email,email \nB1,Ann,a@example.org,b@example.org\n")
+            == "members.csv:1: column 'email' appears twice in the header")
+    }
+
     @Test func refusesAnEmptyFileAndASyncOfNoMembers() throws {
         #expect(try failure(.members, "") == "members.csv:1: the file is empty: it needs a header row naming its columns")
         #expect(try failure(.members, "membership_number,first_name\n\n", sync: true)
