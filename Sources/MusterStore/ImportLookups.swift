@@ -2,8 +2,8 @@
 import Foundation
 import GRDB
 
-/// Lookups for one import, made inside its transaction.
-final class Lookups {
+/// ImportLookups for one import, made inside its transaction.
+final class ImportLookups {
     let workplaces: Set<Int64>
     let events: Set<Int64>
     let ballots: Set<Int64>

@@ -95,7 +95,7 @@ struct ImportRunner {
         var seen: [String: Int] = [:]
         place = Array(repeating: nil, count: spec.columns.count)
         for (i, raw) in header.fields.enumerated() {
-            let name = trimmed(raw).lowercased()
+            let name = ImportValues.trimmed(raw).lowercased()
             if name.isEmpty { continue }
             if seen[name] != nil {
                 fail(1, nil, "column '\(name)' appears twice in the header")
@@ -128,7 +128,7 @@ struct ImportRunner {
     /// Reads, checks and writes every row inside the caller's transaction; throws (so rolling back)
     /// if any row had a problem.
     mutating func run(_ reader: inout CSVReader, _ db: Database) throws -> ImportReport {
-        let lookups = try Lookups(db: db, spec: spec)
+        let lookups = try ImportLookups(db: db, spec: spec)
         // The table columns written: those in the header, the key, and member_id for rows naming a member.
         var written: [Int] = []  // indexes into spec.columns
         for (c, column) in spec.columns.enumerated() where place[c] != nil || spec.key.contains(column.name) {
@@ -156,7 +156,7 @@ struct ImportRunner {
                 fail(error.line, nil, error.reason)
                 break
             }
-            if record.fields.allSatisfy({ trimmed($0).isEmpty }) { continue }  // an empty spreadsheet row
+            if record.fields.allSatisfy({ ImportValues.trimmed($0).isEmpty }) { continue }  // an empty spreadsheet row
             report.rowsRead += 1
             if let progress, report.rowsRead % 1000 == 0 { progress(report.rowsRead) }
             let line = record.line
@@ -176,7 +176,7 @@ struct ImportRunner {
                     if let empty = column.empty { values[c] = empty.databaseValue }
                     continue
                 }
-                let text = trimmed(record.fields[at])
+                let text = ImportValues.trimmed(record.fields[at])
                 if text.isEmpty {
                     if column.required {
                         fail(line, column.name, "a value is required")
@@ -276,7 +276,7 @@ struct ImportRunner {
         case problem(String)
     }
 
-    private func check(_ text: String, _ column: ColumnSpec, _ line: Int, _ lookups: Lookups) -> Checked {
+    private func check(_ text: String, _ column: ColumnSpec, _ line: Int, _ lookups: ImportLookups) -> Checked {
         switch column.check {
         case .text:
             return .value(text.databaseValue)
@@ -355,9 +355,9 @@ struct ImportRunner {
     }
 
     /// The member a reps, registrations or ballot-members row names, and how to name them in messages.
-    private mutating func member(_ record: CSVRecord, _ line: Int, _ lookups: Lookups) throws -> (Int64?, String) {
-        let number = membershipNumberPlace.map { trimmed(record.fields[$0]) } ?? ""
-        let idText = memberIDPlace.map { trimmed(record.fields[$0]) } ?? ""
+    private mutating func member(_ record: CSVRecord, _ line: Int, _ lookups: ImportLookups) throws -> (Int64?, String) {
+        let number = membershipNumberPlace.map { ImportValues.trimmed(record.fields[$0]) } ?? ""
+        let idText = memberIDPlace.map { ImportValues.trimmed(record.fields[$0]) } ?? ""
         if number.isEmpty && idText.isEmpty {
             if membershipNumberPlace != nil {
                 fail(line, "membership_number", "a value is required" + (memberIDPlace != nil ? " (or a member_id)" : ""))
@@ -407,11 +407,4 @@ struct ImportRunner {
             return "\(member) in ballot \(value("ballot_id")) already appears on line \(earlier)"
         }
     }
-}
-
-/// Trims spaces, tabs and line breaks from both ends, cheaply when there are none.
-func trimmed(_ s: String) -> String {
-    guard let first = s.utf8.first, let last = s.utf8.last else { return s }
-    if first > 32 && last > 32 { return s }
-    return s.trimmingCharacters(in: .whitespacesAndNewlines)
 }

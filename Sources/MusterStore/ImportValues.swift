@@ -124,4 +124,11 @@ enum ImportValues {
         default: return nil
         }
     }
+
+    /// Trims spaces, tabs and line breaks from both ends, cheaply when there are none.
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return s }
+        if first > 32 && last > 32 { return s }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
