@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Times `muster init --demo --members N` (schema and demo district) through the release binary.
+#   bench/demo.sh [MEMBERS]        (default 500000; target <= 60 s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-500000}
+
+swift build -c release --product muster >&2
+BIN=$PWD/.build/release/muster
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cat > "$TMP/muster.yaml" <<YAML
+organisation: { name: Bench District, timezone: Europe/London }
+database: $TMP/muster.sqlite
+mail:
+  from: "Bench <bench@example.org>"
+  transport: file:$TMP/outbox/
+YAML
+
+start=$(date +%s.%N)
+"$BIN" --config "$TMP/muster.yaml" init --demo --members "$N" >/dev/null
+end=$(date +%s.%N)
+printf '%-32s %6.2f s\n' "init --demo --members $N" "$(echo "$end - $start" | bc)"
+printf '%-32s %6s\n' "database size" "$(du -h "$TMP/muster.sqlite" | cut -f1)"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Times CSV import through the release binary: workplaces, then 100,000 members (new), then the
+# same file again (every row unchanged) and a --sync import. Prints seconds for each.
+#   bench/import.sh [MEMBERS]      (default 100000; target: members import <= 10 s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+
+swift build -c release --product muster >&2
+BIN=$PWD/.build/release/muster
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+python3 bench/gen_members.py --members "$N" --out "$TMP"
+cat > "$TMP/muster.yaml" <<YAML
+organisation: { name: Bench District, timezone: Europe/London }
+database: $TMP/muster.sqlite
+mail:
+  from: "Bench <bench@example.org>"
+  transport: file:$TMP/outbox/
+YAML
+
+seconds() {  # seconds LABEL COMMAND...: runs COMMAND, prints LABEL and its wall time
+    local label=$1; shift
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null
+    end=$(date +%s.%N)
+    printf '%-32s %6.2f s\n' "$label" "$(echo "$end - $start" | bc)"
+}
+
+"$BIN" --config "$TMP/muster.yaml" init >/dev/null
+seconds "import workplaces ($((N / 25)) rows)" "$BIN" --config "$TMP/muster.yaml" import workplaces "$TMP/workplaces.csv"
+seconds "import members ($N new)" "$BIN" --config "$TMP/muster.yaml" import members "$TMP/members.csv"
+seconds "import members ($N unchanged)" "$BIN" --config "$TMP/muster.yaml" import members "$TMP/members.csv"
+seconds "import members --sync" "$BIN" --config "$TMP/muster.yaml" import members "$TMP/members.csv" --sync
