@@ -1,0 +1,10 @@
+// The list of subcommands, in the order `muster --help` shows them.
+import ArgumentParser
+
+enum MusterCommands {
+    static let all: [ParsableCommand.Type] = [
+        InitCommand.self,
+        ImportCommand.self,
+    ]
+    static var names: Set<String> { Set(all.map { $0._commandName }) }
+}

@@ -1,2 +1,0 @@
-import MusterMail
-print("muster (libcurl \(curlVersion()))")
