@@ -47,6 +47,7 @@ public struct Audience: Sendable, Hashable {
         var depth = 0
         var quote: Character?
         var previous: Character?
+        var semicolon = false, comment = false, closesUnopened = false
         for c in condition {
             if let q = quote {
                 if c == q { quote = nil }
@@ -56,17 +57,19 @@ public struct Audience: Sendable, Hashable {
             switch c {
             case "'", "\"", "`": quote = c
             case "[": quote = "]"
-            case ";": return "it may not contain ';'"
-            case "-" where previous == "-", "*" where previous == "/":
-                return "it may not contain comments ('--' or '/*')"
+            case ";": semicolon = true
+            case "-" where previous == "-", "*" where previous == "/": comment = true
             case "(": depth += 1
             case ")":
                 depth -= 1
-                if depth < 0 { return "it closes a parenthesis it did not open" }
+                if depth < 0 { closesUnopened = true }
             default: break
             }
             previous = c
         }
+        if semicolon { return "it may not contain ';'" }
+        if comment { return "it may not contain comments ('--' or '/*')" }
+        if closesUnopened { return "it closes a parenthesis it did not open" }
         if quote != nil { return "a quoted string or name is not closed" }
         if depth != 0 { return "a parenthesis is not closed" }
         return nil
