@@ -26,13 +26,21 @@ import Foundation
 /// Nothing is returned once expired (`now >= expires`).
 public enum Planner {
     public static func plan(rules: [Rule], data: PlanningData, now: Date, horizon: TimeInterval) -> PlanResult {
-        var pass = PlanPass(clock: LocalClock(zones: data.zones), now: now)
-        for rule in rules {
-            guard let input = data.inputs[rule.id] else { continue }
-            let window = PlanWindow(rule: rule, now: now, horizon: horizon, lastPlanned: data.lastPlanned[rule.id])
-            pass.plan(rule, input, window)
+        // Two passes, the first only counting, so the result is allocated once: at half a million
+        // members a growing array would briefly hold two copies.
+        let clock = LocalClock(zones: data.zones)
+        var total = 0
+        for counting in [true, false] {
+            var pass = PlanPass(clock: clock, now: now, counting: counting)
+            if !counting { pass.result.occurrences.reserveCapacity(total) }
+            for rule in rules {
+                guard let input = data.inputs[rule.id] else { continue }
+                let window = PlanWindow(rule: rule, now: now, horizon: horizon, lastPlanned: data.lastPlanned[rule.id])
+                pass.plan(rule, input, window)
+            }
+            if counting { total = pass.count } else { return pass.result }
         }
-        return pass.result
+        return PlanResult()
     }
 }
 
@@ -48,10 +56,15 @@ struct Candidate {
 struct PlanPass {
     let clock: LocalClock
     let now: Date
+    /// Only count what would be emitted.
+    let counting: Bool
+    var count = 0
     var result = PlanResult()
+    private var templates: [String] = []
+    private var calendar = false
 
-    init(clock: LocalClock, now: Date) {
-        self.clock = clock; self.now = now
+    init(clock: LocalClock, now: Date, counting: Bool) {
+        self.clock = clock; self.now = now; self.counting = counting
     }
 
     /// The candidates a window sends, and how many it skips as past grace.
@@ -76,6 +89,8 @@ struct PlanPass {
 
     mutating func plan(_ rule: Rule, _ input: RuleInput, _ window: PlanWindow) {
         var skipped = 0
+        templates = rule.templates
+        calendar = rule.calendar
         switch (rule.kind, input) {
         case (.sequence, let .sequence(members)):
             var cache: [DayKey: Judged] = [:]
@@ -128,12 +143,15 @@ struct PlanPass {
     }
 
     private mutating func emit(_ candidates: [Candidate], rule: Rule, member: Int64, event: Int64? = nil, ballot: Int64? = nil) {
+        if counting {
+            count += candidates.count
+            return
+        }
         for c in candidates {
-            let step = rule.steps[c.step - 1]
             result.occurrences.append(Occurrence(
-                rule: rule.id, step: c.step, template: step.template, topic: rule.topic, memberID: member,
+                rule: rule.id, step: c.step, template: templates[c.step - 1], topic: rule.topic, memberID: member,
                 eventID: event, ballotID: ballot, occurrence: c.occurrence, due: c.due, expires: c.expires,
-                calendar: rule.calendar))
+                calendar: calendar))
         }
     }
 
