@@ -2,7 +2,7 @@
 import Foundation
 import GRDB
 import MusterCore
-@testable import MusterStore
+import MusterStore
 import MusterTestSupport
 
 func instant(_ text: String) -> Date {

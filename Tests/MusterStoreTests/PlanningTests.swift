@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MusterCore
-@testable import MusterStore
+import MusterStore
 import MusterTestSupport
 import Testing
 
