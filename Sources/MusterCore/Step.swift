@@ -1,0 +1,30 @@
+// One step of a rule: when it falls (relative to an anchor, or a cron), at what local time, which template.
+import Foundation
+
+/// When a step falls, relative to its rule's anchor.
+public enum StepTiming: Sendable, Hashable {
+    /// Sequence: after the member's anchor (a date column, or the day they entered the audience).
+    case after(Offset)
+    /// Event: before the event starts.
+    case before(Offset)
+    /// Ballot: after it opens.
+    case afterOpen(Offset)
+    /// Ballot: every so often while it is open, counted from its opening (the first one interval after).
+    case every(Offset)
+    /// Ballot: before it closes.
+    case beforeClose(Offset)
+    /// Recurring: at each firing of the rule's cron expression (organisation time zone).
+    case cron(Cron)
+}
+
+/// One message a rule sends: `{ after: 7d, at: "09:00", template: welcome-2-your-rep }`.
+public struct Step: Sendable, Hashable {
+    public var timing: StepTiming
+    /// Recipient-local time of day; nil means the anchor plus the offset exactly.
+    public var at: TimeOfDay?
+    public var template: String
+
+    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String) {
+        self.timing = timing; self.at = at; self.template = template
+    }
+}

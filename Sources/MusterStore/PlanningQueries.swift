@@ -1,0 +1,198 @@
+// Loading the planner's input from the database: only the rows a window can need, a few bytes a member.
+import Foundation
+import GRDB
+import MusterCore
+
+/// Reads what `Planner.plan` needs for some rules at `now`, pushing audience filters into SQL.
+///
+/// Per member only the id and a zone index are kept (and the anchor for sequences); names and
+/// addresses are fetched later, per message, by rendering. Sequences load only members whose
+/// anchor can produce a due time in the window, events only those starting soon enough, ballots
+/// only those open in it, recurring rules only when their cron fires in it.
+struct PlanningLoader {
+    let rules: [Rule]
+    let organisation: TimeZone
+    let now: Date
+    let horizon: TimeInterval
+    /// For `entered_audience` rules: new entrants are in memory only (a forecast), or already recorded.
+    let entrantsRecorded: Bool
+
+    var today: String { LocalTime.day(of: now, in: organisation).description }
+
+    func load(_ db: Database) throws -> PlanningData {
+        var data = PlanningData(zones: ZoneTable(organisation: organisation))
+        data.lastPlanned = try Self.ruleStates(db).mapValues(\.last)
+        for rule in rules {
+            let window = PlanWindow(rule: rule, now: now, horizon: horizon, lastPlanned: data.lastPlanned[rule.id])
+            var zones = data.zones
+            switch rule.kind {
+            case let .sequence(anchor: .column(column)):
+                data.inputs[rule.id] = .sequence(try datedMembers(db, rule, column, window, &zones))
+            case .sequence(anchor: .enteredAudience):
+                let first = data.lastPlanned[rule.id] == nil
+                data.inputs[rule.id] = .sequence(try enteredMembers(db, rule, window, firstPlanning: first, &zones))
+            case let .event(selection, recipients, _):
+                data.inputs[rule.id] = .events(try events(db, rule, selection, recipients, window, &zones))
+            case let .ballot(recipients):
+                data.inputs[rule.id] = .ballots(try ballots(db, rule, recipients, window, &zones))
+            case .recurring:
+                guard case let .cron(cron)? = rule.steps.first?.timing,
+                      !cron.fires(in: window.searched, zone: organisation).isEmpty else { continue }
+                let q = MemberQuery(rule.audience, now: now, today: today)
+                data.inputs[rule.id] = .recurring(try members(db, q.sql(select: "m.id, m.timezone"), q, &zones))
+            }
+            data.zones = zones
+        }
+        return data
+    }
+
+    // MARK: Per kind
+
+    private func datedMembers(_ db: Database, _ rule: Rule, _ column: String, _ window: PlanWindow,
+                              _ zones: inout ZoneTable) throws -> [AnchoredMember] {
+        guard SequenceAnchor.dateColumns.contains(column) else { return [] }
+        let range = window.anchorRange(for: rule)
+        let utc = TimeZone(identifier: "UTC")!
+        var q = MemberQuery(rule.audience, now: now, today: today)
+        let from = q.bind(LocalTime.day(of: range.lowerBound, in: utc).description)
+        let to = q.bind(LocalTime.day(of: range.upperBound, in: utc).description)
+        q.require("m.\(column) BETWEEN \(from) AND \(to)")
+        var out: [AnchoredMember] = []
+        let rows = try Row.fetchCursor(db, sql: q.sql(select: "m.id, m.timezone, m.\(column)"), arguments: q.statementArguments)
+        while let row = try rows.next() {
+            guard let text: String = row[2], let day = LocalDay(String(text.prefix(10))) else { continue }
+            out.append(AnchoredMember(id: row[0], zone: zones.index(of: row[1]), anchor: .day(day)))
+        }
+        return out
+    }
+
+    private func enteredMembers(_ db: Database, _ rule: Rule, _ window: PlanWindow, firstPlanning: Bool,
+                                _ zones: inout ZoneTable) throws -> [AnchoredMember] {
+        let range = window.anchorRange(for: rule)
+        var q = MemberQuery(rule.audience, now: now, today: today)
+        let ruleID = q.bind(rule.id)
+        let from = q.bind(ISOTime.format(range.lowerBound))
+        let to = q.bind(ISOTime.format(range.upperBound))
+        q.require("e.rule = \(ruleID) AND e.baseline = 0 AND e.entered_at BETWEEN \(from) AND \(to)")
+        var out: [AnchoredMember] = []
+        let sql = q.sql(select: "m.id, m.timezone, e.entered_at",
+                        from: "muster_audience_entries e JOIN members m ON m.id = e.member_id")
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: q.statementArguments)
+        while let row = try rows.next() {
+            guard let text: String = row[2], let at = ISOTime.parseInstant(text) else { continue }
+            out.append(AnchoredMember(id: row[0], zone: zones.index(of: row[1]), anchor: .entered(at, baseline: false)))
+        }
+        if !entrantsRecorded && !firstPlanning {
+            // A forecast: those who would enter now, as if recorded (on a first planning they are the baseline).
+            let n = EntrantQuery(rule: rule, now: now, today: today)
+            for m in try members(db, n.query.sql(select: "m.id, m.timezone"), n.query, &zones) {
+                out.append(AnchoredMember(id: m.id, zone: m.zone, anchor: .entered(now, baseline: false)))
+            }
+        }
+        return out
+    }
+
+    private func events(_ db: Database, _ rule: Rule, _ selection: EventSelection, _ recipients: EventRecipients,
+                        _ window: PlanWindow, _ zones: inout ZoneTable) throws -> [EventPlan] {
+        let starts = window.eventStartRange(for: rule)
+        var out: [EventPlan] = []
+        for event in try Self.events(db, kinds: selection.kinds) where starts.contains(event.startsAt) {
+            guard try Self.workplace(db, of: event, matches: selection.workplaces) else { continue }
+            var q = MemberQuery(rule.audience, now: now, today: today)
+            let id = q.bind(event.id)
+            let invited = event.workplaceID.map { "m.workplace_id = \(q.bind($0))" }
+            let registered = "g.event_id = \(id) AND g.member_id = m.id AND g.status = 'registered'"
+            switch recipients {
+            case .invited:
+                if let invited { q.require(invited) }
+            case .registered:
+                q.require("EXISTS (SELECT 1 FROM registrations g WHERE \(registered))")
+            case .unregistered:
+                if let invited { q.require(invited) }
+                q.require("NOT EXISTS (SELECT 1 FROM registrations g WHERE \(registered))")
+            }
+            out.append(EventPlan(event: event, recipients: try members(db, q.sql(select: "m.id, m.timezone"), q, &zones)))
+        }
+        return out
+    }
+
+    private func ballots(_ db: Database, _ rule: Rule, _ recipients: BallotRecipients, _ window: PlanWindow,
+                         _ zones: inout ZoneTable) throws -> [BallotPlan] {
+        var out: [BallotPlan] = []
+        for ballot in try Self.ballots(db) where window.ballotMatters(opens: ballot.opensAt, closes: ballot.closesAt) {
+            var q = MemberQuery(rule.audience, now: now, today: today)
+            q.require("b.ballot_id = \(q.bind(ballot.id))")
+            if recipients == .notVoted { q.require("ifnull(b.voted_at, '') = ''") }
+            let sql = q.sql(select: "m.id, m.timezone", from: "ballot_members b JOIN members m ON m.id = b.member_id")
+            out.append(BallotPlan(ballot: ballot, recipients: try members(db, sql, q, &zones)))
+        }
+        return out
+    }
+
+    // MARK: Rows
+
+    private func members(_ db: Database, _ sql: String, _ q: MemberQuery, _ zones: inout ZoneTable) throws -> [PlanningMember] {
+        var out: [PlanningMember] = []
+        let statement = try db.cachedStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement, arguments: q.statementArguments)
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let zone: String? = row[1]
+            out.append(PlanningMember(id: id, zone: zone == nil ? 0 : zones.index(of: zone)))
+        }
+        return out
+    }
+
+    static func ruleStates(_ db: Database) throws -> [String: (first: Date, last: Date)] {
+        var out: [String: (first: Date, last: Date)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT rule, first_planned_at, last_planned_at FROM muster_rule_state") {
+            guard let first = ISOTime.parseInstant(row[1]), let last = ISOTime.parseInstant(row[2]) else { continue }
+            out[row[0]] = (first, last)
+        }
+        return out
+    }
+
+    static func events(_ db: Database, kinds: [String]) throws -> [Event] {
+        guard !kinds.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, kind, title, starts_at, ends_at, location, url, workplace_id, description
+            FROM events WHERE kind IN (\(marks)) ORDER BY starts_at, id
+            """, arguments: StatementArguments(kinds))
+        return rows.compactMap { row in
+            guard let starts = ISOTime.parseInstant(row[3]) else { return nil }
+            let ends: String? = row[4]
+            return Event(id: row[0], kind: row[1], title: row[2], startsAt: starts, endsAt: ends.flatMap(ISOTime.parseInstant),
+                         location: row[5], url: row[6], workplaceID: row[7], description: row[8])
+        }
+    }
+
+    /// `workplace:` in `events:` takes ids, names, or `district` for district-wide events.
+    static func workplace(_ db: Database, of event: Event, matches filter: [String]?) throws -> Bool {
+        guard let filter else { return true }
+        guard let id = event.workplaceID else { return filter.contains("district") }
+        if filter.contains(String(id)) { return true }
+        let name = try String.fetchOne(db, sql: "SELECT name FROM workplaces WHERE id = ?", arguments: [id])
+        return name.map(filter.contains) ?? false
+    }
+
+    static func ballots(_ db: Database) throws -> [Ballot] {
+        try Row.fetchAll(db, sql: "SELECT id, title, opens_at, closes_at, turnout_threshold, url FROM ballots ORDER BY id")
+            .compactMap { row in
+                guard let opens = ISOTime.parseInstant(row[2]), let closes = ISOTime.parseInstant(row[3]) else { return nil }
+                return Ballot(id: row[0], title: row[1], opensAt: opens, closesAt: closes, turnoutThreshold: row[4], url: row[5])
+            }
+    }
+}
+
+/// Members of an `entered_audience` rule's audience with no entry yet: those entering now.
+struct EntrantQuery {
+    var query: MemberQuery
+    let ruleArgument: String
+
+    init(rule: Rule, now: Date, today: String) {
+        query = MemberQuery(rule.audience, now: now, today: today)
+        ruleArgument = query.bind(rule.id)
+        query.require("NOT EXISTS (SELECT 1 FROM muster_audience_entries e WHERE e.rule = \(ruleArgument) AND e.member_id = m.id)")
+    }
+}
