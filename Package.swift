@@ -67,6 +67,7 @@ let package = Package(
             name: "MusterDaemon",
             dependencies: [
                 "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterLinks",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -5,6 +5,7 @@ enum MusterCommands {
     static let all: [ParsableCommand.Type] = [
         InitCommand.self,
         ImportCommand.self,
+        CheckCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }
