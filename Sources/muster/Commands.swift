@@ -6,6 +6,7 @@ enum MusterCommands {
         InitCommand.self,
         ImportCommand.self,
         CheckCommand.self,
+        PlanCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }

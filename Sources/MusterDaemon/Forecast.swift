@@ -1,0 +1,73 @@
+// muster plan: what will go out in the next days, in due order, with subjects, totals and skips.
+import Foundation
+import GRDB
+import MusterCore
+import MusterStore
+import MusterTemplates
+
+/// One line of a forecast: an occurrence with the member's name and the rendered subject.
+public struct ForecastLine: Sendable {
+    public var occurrence: Occurrence
+    public var memberName: String
+    public var subject: String
+}
+
+/// What `muster plan` prints: the occurrences due in the window, in due order.
+public struct Forecast: Sendable {
+    public var now: Date
+    public var days: Int
+    public var occurrences: [Occurrence]
+    public var lines: [ForecastLine]
+    public var skippedPastGrace: [String: Int]
+
+    public var totals: [(rule: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for o in occurrences { counts[o.rule, default: 0] += 1 }
+        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+extension District {
+    /// Plans the next `days` days from `now` without writing anything, and renders the subjects of
+    /// the first `limit` messages (0: all).
+    public func forecast(now: Date, days: Int, rule: String?, limit: Int) throws -> Forecast {
+        let chosen = rule.map { r in rules.filter { $0.id == r } } ?? rules
+        let result = try planPass(
+            store: store, rules: chosen, organisation: config.organisation, now: now,
+            horizon: TimeInterval(days) * 86_400, record: false)
+        let sorted = result.occurrences.sorted { ($0.due, $0.rule, $0.step, $0.memberID) < ($1.due, $1.rule, $1.step, $1.memberID) }
+        let shown = limit > 0 ? Array(sorted.prefix(limit)) : sorted
+        let lines = try render(shown, now: now).map { o, input, subject in
+            ForecastLine(
+                occurrence: o,
+                memberName: input.map { [$0.member.firstName, $0.member.lastName].compactMap { $0 }.joined(separator: " ") } ?? "(member gone)",
+                subject: subject)
+        }
+        return Forecast(now: now, days: days, occurrences: sorted, lines: lines, skippedPastGrace: result.skippedPastGrace)
+    }
+
+    /// Renders `occurrences` in groups that share an event, ballot or digest; a failure is reported in
+    /// place of the subject, never thrown, so that one bad row cannot hide the rest.
+    func render(_ occurrences: [Occurrence], now: Date) throws -> [(Occurrence, RenderInput?, String)] {
+        let queries = RenderQueries(store: store, organisation: config.organisation)
+        struct Group: Hashable { var event: Int64?; var ballot: Int64?; var digest: Bool }
+        var inputs: [Group: [Int64: RenderInput]] = [:]
+        let digestRules = Set(rules.filter { $0.kind == .recurring }.map(\.id))
+        let groups = Dictionary(grouping: occurrences) {
+            Group(event: $0.eventID, ballot: $0.ballotID, digest: digestRules.contains($0.rule))
+        }
+        for (g, os) in groups {
+            inputs[g] = try queries.inputs(
+                memberIDs: Array(Set(os.map(\.memberID))), eventID: g.event, ballotID: g.ballot, digest: g.digest, now: now)
+        }
+        return occurrences.map { o in
+            let g = Group(event: o.eventID, ballot: o.ballotID, digest: digestRules.contains(o.rule))
+            guard let input = inputs[g]?[o.memberID] else { return (o, nil, "(cannot render: the member is no longer in the database)") }
+            do {
+                return (o, input, try templates.render(template: o.template, input: input).subject)
+            } catch {
+                return (o, input, "(cannot render: \(error))")
+            }
+        }
+    }
+}

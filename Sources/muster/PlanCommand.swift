@@ -1,0 +1,74 @@
+// muster plan: a readable forecast of who will hear what, and when.
+import ArgumentParser
+import Foundation
+import MusterCore
+import MusterDaemon
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Forecast: due time, rule/step, member and subject of every message in the next days.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Plan as of this instant (ISO 8601 with a zone); default now.")
+    var now: String?
+
+    @Option(help: "How many days ahead.")
+    var days: Int = 7
+
+    @Option(help: "Only this rule (its schedule file's name).")
+    var rule: String?
+
+    @Option(help: "List at most this many messages (0: all); totals always count every one.")
+    var limit: Int = 200
+
+    func validate() throws {
+        guard (0...366).contains(days) else { throw ValidationError("Please pass --days between 0 and 366.") }
+        guard limit >= 0 else { throw ValidationError("Please pass --limit 0 or more.") }
+    }
+
+    func run() throws {
+        let config = try global.loadConfig()
+        let district = try District.load(config: config)
+        if let rule, district.rule(named: rule) == nil {
+            throw UserError(message: "there is no rule '\(rule)' (rules: \(district.rules.map(\.id).joined(separator: ", ")))")
+        }
+        let instant = try parseNow(now)
+        let f = try district.forecast(now: instant, days: days, rule: rule, limit: limit)
+        let zone = TimeZone(identifier: config.organisation.timezone)!
+        let when = DateFormatter()
+        when.locale = Locale(identifier: "en_GB")
+        when.timeZone = zone
+        when.dateFormat = "EEE d MMM HH:mm"
+        print("Forecast for \(days) days from \(when.string(from: instant)) (\(zone.identifier)): \(f.occurrences.count) messages")
+        if !f.lines.isEmpty {
+            print("")
+            print(pad("when", 17) + pad("rule/step", 26) + pad("member", 30) + "subject")
+            for l in f.lines {
+                let o = l.occurrence
+                print(pad(when.string(from: o.due), 17) + pad("\(o.rule)/\(o.step)", 26)
+                    + pad("#\(o.memberID) \(l.memberName)", 30) + l.subject)
+            }
+            if f.lines.count < f.occurrences.count {
+                print("... and \(f.occurrences.count - f.lines.count) more (pass --limit 0 to list them all)")
+            }
+        }
+        print("")
+        print("Totals by rule:")
+        let totals = Dictionary(uniqueKeysWithValues: f.totals.map { ($0.rule, $0.count) })
+        for r in district.rules where rule == nil || r.id == rule {
+            var line = "  " + pad(r.id, 24) + String(totals[r.id] ?? 0)
+            if let s = f.skippedPastGrace[r.id], s > 0 { line += "   (\(s) skipped: their time passed more than the grace ago)" }
+            print(line)
+        }
+        let skipped = f.skippedPastGrace.values.reduce(0, +)
+        print("Skipped by the grace window (never sent late): \(skipped)")
+    }
+}
+
+/// Left-aligns `s` in a column of `width` characters (cut with an ellipsis when longer).
+func pad(_ s: String, _ width: Int) -> String {
+    if s.count >= width { return String(s.prefix(width - 2)) + "… " }
+    return s + String(repeating: " ", count: width - s.count)
+}
