@@ -14,9 +14,11 @@ final class TransferState {
     /// True once `MAIL FROM` went out in this transfer: a failure before it is the connection's,
     /// not the message's.
     var mailFromSent = false
+    /// True once `QUIT` went out: the `221 Bye` that follows is not the reply that matters.
+    var quitSent = false
 
     func reset(_ data: Data) {
-        upload = data; offset = 0; lastReply = ""; repliesSeen = 0; mailFromSent = false
+        upload = data; offset = 0; lastReply = ""; repliesSeen = 0; mailFromSent = false; quitSent = false
     }
 }
 
@@ -41,15 +43,18 @@ let curlDebugCallback: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, 
     _, kind, data, size, user in
     guard let data, let user, size > 0 else { return 0 }
     let state = Unmanaged<TransferState>.fromOpaque(user).takeUnretainedValue()
-    if kind == CURLINFO_HEADER_IN {
+    if kind == CURLINFO_HEADER_IN, !state.quitSent {
         let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-        for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where !line.isEmpty {
+        for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty {
             state.lastReply = String(line.prefix(512))
             state.repliesSeen += 1
         }
     } else if kind == CURLINFO_HEADER_OUT, size >= 9 {
         let head = String(decoding: UnsafeRawBufferPointer(start: data, count: 9), as: UTF8.self)
         if head.uppercased() == "MAIL FROM" { state.mailFromSent = true }
+    } else if kind == CURLINFO_HEADER_OUT, size >= 4 {
+        let head = String(decoding: UnsafeRawBufferPointer(start: data, count: 4), as: UTF8.self)
+        if head.uppercased() == "QUIT" { state.quitSent = true }
     }
     return 0
 }

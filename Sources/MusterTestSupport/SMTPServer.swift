@@ -45,7 +45,7 @@ public final class SMTPTestServer: @unchecked Sendable {
             text += String(decoding: chunk, as: UTF8.self)
         }
         guard text.hasPrefix("PORT "), let p = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             let why = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
             throw TestSupportError("Tests/smtp/server.py did not start: \(text) \(why)")
         }
@@ -55,8 +55,9 @@ public final class SMTPTestServer: @unchecked Sendable {
     public var url: String { "smtp://127.0.0.1:\(port)" }
 
     public func stop() {
+        // SIGKILL: the test runner's threads block SIGTERM, and a child inherits that mask.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

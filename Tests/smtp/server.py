@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import ssl
 import sys
 from email import message_from_bytes, policy
@@ -129,7 +130,7 @@ async def main():
             def authenticator(server, session, envelope, mechanism, auth_data):
                 ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
                     and auth_data.password.decode() == password
-                return AuthResult(success=ok)
+                return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
             kw.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(a.tls_cert))
         server = await loop.create_server(lambda: TestSMTP(handler, **kw), "127.0.0.1", 0)
@@ -140,6 +141,8 @@ async def main():
 
 
 if __name__ == "__main__":
+    # A test runner may spawn us with signals blocked; make SIGTERM and SIGINT work again.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
