@@ -17,4 +17,27 @@ static inline CURLcode muster_getinfo_long(CURL *h, CURLINFO i, long *v) { retur
 static inline CURLMcode muster_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 static inline CURLcode muster_setopt_error_buffer(CURL *h, char *buf) { return curl_easy_setopt(h, CURLOPT_ERRORBUFFER, buf); }
 
+static inline CURLcode muster_setopt_debug_function(CURL *h, int (*f)(CURL *, curl_infotype, char *, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f);
+}
+/* Sets a blob option (CURLOPT_CAINFO_BLOB); curl copies the bytes. */
+static inline CURLcode muster_setopt_blob(CURL *h, CURLoption o, const void *data, size_t len) {
+    struct curl_blob blob;
+    blob.data = (void *)data;
+    blob.len = len;
+    blob.flags = CURL_BLOB_COPY;
+    return curl_easy_setopt(h, o, &blob);
+}
+/* The CA bundle file libcurl was built to use by default, or NULL. */
+static inline const char *muster_default_cainfo(void) {
+    curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
+    return d ? d->cainfo : NULL;
+}
+/* The CA directory libcurl was built to use by default, or NULL. */
+static inline const char *muster_default_capath(void) {
+    curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
+    return d ? d->capath : NULL;
+}
+static inline CURLcode muster_global_init(void) { return curl_global_init(CURL_GLOBAL_ALL); }
+
 #endif

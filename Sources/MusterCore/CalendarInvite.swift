@@ -1,0 +1,109 @@
+// The RFC 5545 invite a `calendar: true` event reminder carries (METHOD:PUBLISH, one VEVENT).
+import Foundation
+
+/// One event as an iCalendar object. The UID is stable per event (`event-42@example.org`), so a
+/// second reminder updates the same calendar entry instead of adding another; raise `sequence` when
+/// the event itself changes.
+///
+///     let invite = CalendarInvite(uid: CalendarInvite.uid(eventID: 42, domain: "example.org"),
+///                                 stamp: now, start: event.startsAt, end: event.endsAt,
+///                                 summary: event.title, location: event.location)
+///     invite.render()   // "BEGIN:VCALENDAR\r\n...METHOD:PUBLISH\r\n...END:VCALENDAR\r\n"
+public struct CalendarInvite: Sendable, Hashable {
+    public var uid: String
+    /// DTSTAMP: when this copy was made (the message's date).
+    public var stamp: Date
+    public var start: Date
+    /// DTEND; an event with none is given one hour.
+    public var end: Date?
+    public var sequence: Int
+    public var summary: String
+    public var location: String?
+    public var description: String?
+    public var url: String?
+
+    public init(
+        uid: String, stamp: Date, start: Date, end: Date? = nil, sequence: Int = 0, summary: String,
+        location: String? = nil, description: String? = nil, url: String? = nil
+    ) {
+        self.uid = uid; self.stamp = stamp; self.start = start; self.end = end; self.sequence = sequence
+        self.summary = summary; self.location = location; self.description = description; self.url = url
+    }
+
+    /// `event-42@example.org`.
+    public static func uid(eventID: Int64, domain: String) -> String {
+        "event-\(eventID)@\(domain)"
+    }
+
+    /// The whole VCALENDAR, CRLF line ends, content lines folded at 75 octets.
+    public func render() -> String {
+        var lines = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//muster//muster//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            "BEGIN:VEVENT",
+            "UID:" + CalendarInvite.escapeText(uid),
+            "DTSTAMP:" + CalendarInvite.utc(stamp),
+            "DTSTART:" + CalendarInvite.utc(start),
+            "DTEND:" + CalendarInvite.utc(end ?? start.addingTimeInterval(3600)),
+            "SEQUENCE:\(sequence)",
+            "SUMMARY:" + CalendarInvite.escapeText(summary),
+        ]
+        if let location, !location.isEmpty { lines.append("LOCATION:" + CalendarInvite.escapeText(location)) }
+        if let description, !description.isEmpty { lines.append("DESCRIPTION:" + CalendarInvite.escapeText(description)) }
+        if let url, !url.isEmpty { lines.append("URL:" + HeaderEncoding.clean(url).replacingOccurrences(of: " ", with: "%20")) }
+        lines += ["END:VEVENT", "END:VCALENDAR"]
+        return lines.map(CalendarInvite.fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// `20261123T090000Z`.
+    public static func utc(_ date: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// RFC 5545 3.3.11 TEXT: backslash, semicolon and comma escaped, any line end as `\n`,
+    /// other control characters as a space.
+    public static func escapeText(_ text: String) -> String {
+        var out = ""
+        var previousCR = false
+        for s in text.unicodeScalars {
+            switch s {
+            case "\\": out += "\\\\"
+            case ";": out += "\\;"
+            case ",": out += "\\,"
+            case "\r": out += "\\n"
+            case "\n": if !previousCR { out += "\\n" }
+            default:
+                let v = s.value
+                if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) { out += " " } else { out.unicodeScalars.append(s) }
+            }
+            previousCR = s == "\r"
+        }
+        return out
+    }
+
+    /// Folds one content line so that no line exceeds 75 octets, never inside a UTF-8 sequence;
+    /// continuation lines start with a space (RFC 5545 3.1).
+    public static func fold(_ line: String) -> String {
+        var out: [String] = []
+        var current = ""
+        var used = 0
+        for s in line.unicodeScalars {
+            let n = String(s).utf8.count
+            if used + n > 75 {
+                out.append(current)
+                current = " "
+                used = 1
+            }
+            current.unicodeScalars.append(s)
+            used += n
+        }
+        out.append(current)
+        return out.joined(separator: "\r\n")
+    }
+}

@@ -1,0 +1,108 @@
+// Header values that cannot break a message: control characters removed, RFC 2047 encoded words
+// for non-ASCII text, and folding so that lines stay under 78 octets where possible (998 always).
+import Foundation
+
+/// Builds header lines. Every value from data passes through `clean` first, so no CR, LF or NUL
+/// from a member's name or a subject can start a new header (`"Eve\r\nBcc: x"` becomes `Eve  Bcc: x`).
+public enum HeaderEncoding {
+    /// The line length folding aims for (RFC 5322 2.1.1 "SHOULD").
+    public static let softLimit = 78
+    /// The hard limit on a line, without CRLF (RFC 5322 2.1.1 "MUST").
+    public static let hardLimit = 998
+
+    /// Replaces every control character (C0, DEL, C1, and the Unicode line and paragraph separators)
+    /// with a space.
+    public static func clean(_ value: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in value.unicodeScalars {
+            let v = s.value
+            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+                out.append(" ")
+            } else {
+                out.append(s)
+            }
+        }
+        return String(out)
+    }
+
+    /// True when every scalar is printable ASCII or space.
+    static func isPrintableASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// RFC 5322 `atext` plus space: a phrase that needs no quoting.
+    static func isAtomPhrase(_ s: String) -> Bool {
+        let specials = Set("()<>[]:;@\\,.\"".utf8)
+        return s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && !specials.contains($0) }
+    }
+
+    /// `Name: value` folded, from tokens that must not be split. Tokens are joined by single spaces;
+    /// a token that would pass `softLimit` starts a new line (CRLF SP). A token longer than the hard
+    /// limit is cut (only hostile data gets there).
+    public static func fold(name: String, tokens: [String]) -> String {
+        var lines: [String] = []
+        var line = name + ":"
+        for raw in tokens where !raw.isEmpty {
+            let token = raw.utf8.count > hardLimit - 10 ? String(decoding: raw.utf8.prefix(hardLimit - 10), as: UTF8.self) : raw
+            if line.utf8.count + 1 + token.utf8.count > softLimit, line.utf8.count > name.utf8.count + 1, line != " " {
+                lines.append(line)
+                line = " " + token
+            } else {
+                line += " " + token
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// An unstructured header (`Subject`): plain words when printable ASCII, else RFC 2047 B words.
+    public static func unstructured(name: String, value: String) -> String {
+        let v = clean(value)
+        let words = v.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let needsEncoding = !isPrintableASCII(v) || v.contains("=?") || words.contains { $0.utf8.count > softLimit - name.utf8.count - 2 }
+        if !needsEncoding { return fold(name: name, tokens: words) }
+        return fold(name: name, tokens: encodedWords(v, firstLineUsed: name.utf8.count + 2))
+    }
+
+    /// An address header (`From`, `To`, `Reply-To`) for one mailbox.
+    public static func mailbox(name headerName: String, _ address: MailAddress) -> String {
+        let addr = "<" + clean(address.address).replacingOccurrences(of: " ", with: "") + ">"
+        let display = clean(address.name ?? "").split(separator: " ").joined(separator: " ")
+        if display.isEmpty { return fold(name: headerName, tokens: [addr]) }
+        if isAtomPhrase(display) && !display.contains("=?") {
+            return fold(name: headerName, tokens: display.split(separator: " ").map(String.init) + [addr])
+        }
+        if isPrintableASCII(display) && !display.contains("=?") && display.utf8.count < 60 {
+            let quoted = "\"" + display.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            return fold(name: headerName, tokens: [quoted, addr])
+        }
+        return fold(name: headerName, tokens: encodedWords(display, firstLineUsed: headerName.utf8.count + 2) + [addr])
+    }
+
+    /// Splits `text` into `=?utf-8?B?...?=` words of at most 75 octets, never splitting a character.
+    /// The first word is shorter when the header name already uses `firstLineUsed` octets of its line.
+    public static func encodedWords(_ text: String, firstLineUsed: Int = 0) -> [String] {
+        let overhead = "=?utf-8?B??=".utf8.count
+        func maxBytes(_ lineUsed: Int) -> Int {
+            let room = min(75, softLimit - lineUsed) - overhead
+            return max(3, room / 4 * 3)
+        }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        var limit = maxBytes(firstLineUsed)
+        for scalar in text.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            if chunk.count + bytes.count > limit, !chunk.isEmpty {
+                words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+                limit = maxBytes(1)
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty || words.isEmpty {
+            words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
+        }
+        return words
+    }
+}

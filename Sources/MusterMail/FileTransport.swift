@@ -1,0 +1,40 @@
+// The file transport: each message becomes `ID.eml` in a directory, written atomically.
+import Foundation
+import MusterCore
+
+/// Writes each message to `DIR/ID.eml` (ID is the outbox id): first a temporary file in the same
+/// directory, then a rename, so a reader never sees half a message. Writing the same id again
+/// replaces the file with the same bytes (a retry after a crash).
+public struct FileTransport: MailTransport {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+        batch.map(write)
+    }
+
+    func write(_ message: OutgoingMessage) -> DeliveryResult {
+        let fm = FileManager.default
+        let dir = URL(fileURLWithPath: directory)
+        let name = "\(message.id).eml"
+        let temp = dir.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+        do {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            guard fm.createFile(atPath: temp.path, contents: message.data) else {
+                return .deferred(reply: "file transport: cannot write in \(directory) (check that it exists and is writable)", transportDown: true)
+            }
+            if rename(temp.path, dir.appendingPathComponent(name).path) != 0 {
+                let why = String(cString: strerror(errno))
+                try? fm.removeItem(at: temp)
+                return .deferred(reply: "file transport: cannot rename into \(directory)/\(name): \(why)", transportDown: true)
+            }
+            return .sent(reply: "250 written to \(name)")
+        } catch {
+            try? fm.removeItem(at: temp)
+            return .deferred(reply: "file transport: cannot create \(directory): \(error.localizedDescription)", transportDown: true)
+        }
+    }
+}

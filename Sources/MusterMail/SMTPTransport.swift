@@ -1,0 +1,147 @@
+// SMTP over libcurl: a few long-lived connections, a shared rate limit, one transaction a message.
+import CCurl
+import Foundation
+import MusterCore
+
+/// Delivers through an SMTP relay with libcurl.
+///
+/// `concurrency` worker threads each hold one easy handle, so one connection each, reused from
+/// message to message and from batch to batch. Workers take messages from the batch in order and
+/// wait their turn at a shared token bucket when `rate` is set. Each message is its own
+/// transaction with one recipient, so a refused recipient fails that message only. When the relay
+/// cannot be used at all (refused connection, TLS, authentication, no greeting) the messages not
+/// yet tried are deferred with the same reply instead of hammering it, all marked `transportDown`.
+///
+///     let smtp = try SMTPTransport(SMTPSettings(url: "smtp://relay.example.org:587", tls: .required,
+///                                               usernameEnv: "MUSTER_SMTP_USER", passwordEnv: "MUSTER_SMTP_PASSWORD",
+///                                               concurrency: 4, rate: try RateLimit(parsing: "30/minute")))
+///     let results = await smtp.send(messages)   // one DeliveryResult per message, same order
+public final class SMTPTransport: MailTransport, @unchecked Sendable {
+    public let settings: SMTPSettings
+    private let url: String
+    private let credentials: SMTPCredentials?
+    private let caBlob: Data?
+    private let gate: RateGate?
+    private let lock = NSLock()
+    private var idle: [CurlSMTPConnection] = []
+
+    private static let globalInit: Void = { _ = muster_global_init() }()
+
+    static func initialiseLibcurl() { _ = globalInit }
+
+    /// Checks the settings and reads the credentials; connects only when sending.
+    public init(_ settings: SMTPSettings, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        SMTPTransport.initialiseLibcurl()
+        guard let scheme = settings.url.split(separator: ":").first, scheme == "smtp" || scheme == "smtps",
+              settings.url.hasPrefix("\(scheme)://"), settings.url.count > scheme.count + 3
+        else {
+            throw MailConfigurationError("mail.transport: \"\(settings.url)\" is not an SMTP address; use smtp://host:587 or smtps://host:465")
+        }
+        guard settings.concurrency >= 1, settings.concurrency <= 64 else {
+            throw MailConfigurationError("mail.concurrency: must be between 1 and 64 (got \(settings.concurrency))")
+        }
+        self.settings = settings
+        var url = settings.url
+        let afterScheme = url.dropFirst(scheme.count + 3)
+        if !afterScheme.contains("/"), let helo = settings.heloName, !helo.isEmpty {
+            url += "/" + helo
+        }
+        self.url = url
+        credentials = try SMTPCredentials.from(settings, environment: environment)
+        caBlob = try settings.caFile.map { try CABundle.combined(extraFile: $0) }
+        gate = settings.rate.map(RateGate.init)
+    }
+
+    deinit { idle.removeAll() }
+
+    /// Closes the idle connections (QUIT). The next `send` opens new ones.
+    public func close() {
+        lock.lock(); let conns = idle; idle = []; lock.unlock()
+        _ = conns
+    }
+
+    public func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+        if batch.isEmpty { return [] }
+        let job = BatchJob(batch)
+        let workers = min(settings.concurrency, batch.count)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<[DeliveryResult], Never>) in
+            let group = DispatchGroup()
+            for _ in 0..<workers {
+                group.enter()
+                let thread = Thread { [self] in
+                    self.work(job)
+                    group.leave()
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+            group.notify(queue: .global()) { continuation.resume(returning: job.results()) }
+        }
+    }
+
+    /// One worker: a connection from the pool, then messages until the batch is done.
+    private func work(_ job: BatchJob) {
+        let connection: CurlSMTPConnection
+        do {
+            connection = try checkOut()
+        } catch {
+            while let i = job.next() { job.set(i, .deferred(reply: "\(error)", transportDown: true)) }
+            return
+        }
+        while let i = job.next() {
+            if let down = job.downReply {
+                job.set(i, .deferred(reply: down, transportDown: true))
+                continue
+            }
+            gate?.wait()
+            let result = connection.send(job.batch[i])
+            if case .deferred(let reply, true) = result { job.markDown(reply) }
+            job.set(i, result)
+        }
+        checkIn(connection)
+    }
+
+    private func checkOut() throws -> CurlSMTPConnection {
+        lock.lock()
+        if let c = idle.popLast() { lock.unlock(); return c }
+        lock.unlock()
+        return try CurlSMTPConnection(url: url, settings: settings, credentials: credentials, caBlob: caBlob)
+    }
+
+    private func checkIn(_ c: CurlSMTPConnection) {
+        lock.lock(); idle.append(c); lock.unlock()
+    }
+}
+
+/// A batch shared by the workers: the next message to take, the results so far, and whether the
+/// relay has been found unusable.
+private final class BatchJob: @unchecked Sendable {
+    let batch: [OutgoingMessage]
+    private let lock = NSLock()
+    private var index = 0
+    private var slots: [DeliveryResult?]
+    private var down: String?
+
+    init(_ batch: [OutgoingMessage]) {
+        self.batch = batch
+        slots = Array(repeating: nil, count: batch.count)
+    }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard index < batch.count else { return nil }
+        index += 1
+        return index - 1
+    }
+
+    func set(_ i: Int, _ r: DeliveryResult) { lock.lock(); slots[i] = r; lock.unlock() }
+
+    var downReply: String? { lock.lock(); defer { lock.unlock() }; return down }
+
+    func markDown(_ reply: String) { lock.lock(); if down == nil { down = reply }; lock.unlock() }
+
+    func results() -> [DeliveryResult] {
+        lock.lock(); defer { lock.unlock() }
+        return slots.map { $0 ?? .deferred(reply: "not attempted", transportDown: true) }
+    }
+}

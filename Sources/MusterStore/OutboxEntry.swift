@@ -1,0 +1,82 @@
+// One row of `muster_outbox`, and what goes in to make one.
+import Foundation
+import GRDB
+import MusterCore
+
+/// A message to enqueue: the occurrence it comes from and its rendered bytes.
+public struct NewOutboxEntry: Sendable, Hashable {
+    public var occurrence: Occurrence
+    /// The envelope recipient; nil when the member has no address (then `suppressedReason` says why).
+    public var recipient: String?
+    /// `<...@domain>`, as in the message's header (`MIMEMessage.messageID(forKey:domain:)`).
+    public var messageID: String
+    /// The message, byte for byte as it will be sent; nil for an entry that goes in suppressed.
+    public var message: Data?
+    /// When set, the entry goes in as `suppressed` with this reason and is never sent.
+    public var suppressedReason: String?
+
+    public init(occurrence: Occurrence, recipient: String?, messageID: String, message: Data?, suppressedReason: String? = nil) {
+        self.occurrence = occurrence; self.recipient = recipient; self.messageID = messageID
+        self.message = message; self.suppressedReason = suppressedReason
+    }
+}
+
+/// An outbox entry as stored.
+public struct OutboxEntry: Sendable, Hashable {
+    public var id: Int64
+    public var dedupeKey: String
+    public var rule: String
+    public var step: Int
+    public var memberID: Int64
+    public var eventID: Int64?
+    public var ballotID: Int64?
+    public var occurrence: String
+    public var topic: String
+    public var state: OutboxState
+    public var dueAt: Date
+    public var expiresAt: Date?
+    public var nextAttemptAt: Date
+    public var attempts: Int
+    public var messageID: String
+    public var recipient: String?
+    /// Nil in summaries (`recentFailures`), which leave the bytes out.
+    public var message: Data?
+    public var lastReply: String?
+    public var reason: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var sentAt: Date?
+
+    /// What the pure transition needs.
+    public var status: OutboxEntryStatus {
+        OutboxEntryStatus(state: state, attempts: attempts, createdAt: createdAt, expiresAt: expiresAt)
+    }
+
+    static let columns = """
+        id, dedupe_key, rule, step, member_id, event_id, ballot_id, occurrence, topic, state, due_at,
+        expires_at, next_attempt_at, attempts, message_id, recipient, last_reply, reason, created_at,
+        updated_at, sent_at
+        """
+
+    init(row: Row, withMessage: Bool) {
+        func date(_ c: String) -> Date { OutboxTime.parse(row[c] as String? ?? "") ?? Date(timeIntervalSince1970: 0) }
+        func optDate(_ c: String) -> Date? { (row[c] as String?).flatMap(OutboxTime.parse) }
+        id = row["id"]; dedupeKey = row["dedupe_key"]; rule = row["rule"]; step = row["step"]
+        memberID = row["member_id"]; eventID = row["event_id"]; ballotID = row["ballot_id"]
+        occurrence = row["occurrence"]; topic = row["topic"]
+        state = OutboxState(rawValue: row["state"]) ?? .queued
+        dueAt = date("due_at"); expiresAt = optDate("expires_at"); nextAttemptAt = date("next_attempt_at")
+        attempts = row["attempts"]; messageID = row["message_id"]; recipient = row["recipient"]
+        message = withMessage ? row["message"] : nil
+        lastReply = row["last_reply"]; reason = row["reason"]
+        createdAt = date("created_at"); updatedAt = date("updated_at"); sentAt = optDate("sent_at")
+    }
+}
+
+/// How many entries of one rule are in one state (`muster status`).
+public struct OutboxCount: Sendable, Hashable {
+    public var rule: String
+    public var state: OutboxState
+    public var count: Int
+    public init(rule: String, state: OutboxState, count: Int) { self.rule = rule; self.state = state; self.count = count }
+}

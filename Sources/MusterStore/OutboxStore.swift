@@ -1,0 +1,227 @@
+// The durable outbox (`muster_outbox`): enqueue once, claim what is due, record what happened.
+import Foundation
+import GRDB
+import MusterCore
+
+/// muster's outbox over its SQLite file. Every method is one transaction.
+///
+/// The life of an entry: `enqueue` (INSERT OR IGNORE on the dedupe key, so planning twice adds
+/// nothing) → `claimDue` (queued and due → `sending`) → the transport → `record` (the pure
+/// `OutboxTransition` decides: `sent`, `failed`, `expired`, or `queued` again with a later attempt).
+/// After a crash, `recoverInFlight` puts `sending` back to `queued` with the same bytes and
+/// Message-ID, so a message can repeat (at least once) but never be lost.
+///
+///     let outbox = OutboxStore(store)
+///     try outbox.recoverInFlight(now: now)                       // at start-up
+///     try outbox.enqueue(drafts, now: now)
+///     try outbox.expire(now: now)
+///     let batch = try outbox.claimDue(now: now, limit: 500)
+///     let results = await transport.send(batch.map(OutgoingMessage.init))
+///     try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: now)
+public struct OutboxStore: Sendable {
+    public let pool: DatabasePool
+    public let policy: RetryPolicy
+
+    public init(_ store: Store, policy: RetryPolicy = .standard) {
+        self.pool = store.pool
+        self.policy = policy
+    }
+
+    // MARK: Enqueueing
+
+    /// Inserts the entries that are new (by dedupe key) and returns how many were. Suppressed
+    /// drafts go in as `suppressed` with their reason.
+    @discardableResult
+    public func enqueue(_ entries: [NewOutboxEntry], now: Date) throws -> Int {
+        if entries.isEmpty { return 0 }
+        let stamp = OutboxTime.format(now)
+        return try pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO muster_outbox(
+                    dedupe_key, rule, step, member_id, event_id, ballot_id, occurrence, topic, state,
+                    due_at, expires_at, next_attempt_at, attempts, message_id, recipient, message, reason,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+                """)
+            var inserted = 0
+            for e in entries {
+                let o = e.occurrence
+                let due = OutboxTime.format(o.due)
+                try statement.execute(arguments: [
+                    o.dedupeKey, o.rule, o.step, o.memberID, o.eventID, o.ballotID, o.occurrence, o.topic,
+                    e.suppressedReason == nil ? OutboxState.queued.rawValue : OutboxState.suppressed.rawValue,
+                    due, OutboxTime.format(o.expires), due, e.messageID, e.recipient, e.message,
+                    e.suppressedReason, stamp, stamp,
+                ])
+                inserted += db.changesCount
+            }
+            return inserted
+        }
+    }
+
+    /// Which of `keys` are already in the outbox (so a planner can skip rendering them).
+    public func existingKeys(_ keys: [String]) throws -> Set<String> {
+        try pool.read { db in
+            var found: Set<String> = []
+            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try String.fetchAll(db, sql: "SELECT dedupe_key FROM muster_outbox WHERE dedupe_key IN (\(marks))",
+                                               arguments: StatementArguments(chunk))
+                found.formUnion(rows)
+            }
+            return found
+        }
+    }
+
+    // MARK: Delivering
+
+    /// Moves up to `limit` due entries (queued, next attempt at or before `now`, not expired) to
+    /// `sending` and returns them with their bytes, earliest first.
+    public func claimDue(now: Date, limit: Int) throws -> [OutboxEntry] {
+        let stamp = OutboxTime.format(now)
+        return try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(OutboxEntry.columns), message FROM muster_outbox
+                WHERE state = 'queued' AND next_attempt_at <= ? AND (expires_at IS NULL OR expires_at > ?)
+                ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [stamp, stamp, limit])
+            let update = try db.cachedStatement(sql: "UPDATE muster_outbox SET state = 'sending', updated_at = ? WHERE id = ?")
+            var entries: [OutboxEntry] = []
+            for row in rows {
+                var e = OutboxEntry(row: row, withMessage: true)
+                try update.execute(arguments: [stamp, e.id])
+                e.state = .sending
+                e.updatedAt = OutboxTime.parse(stamp) ?? now
+                entries.append(e)
+            }
+            return entries
+        }
+    }
+
+    /// Records delivery results through `OutboxTransition` and returns the transitions, in order.
+    /// An unknown id gives nil. A 5.1.x refusal also suppresses the address (kind `bounced`) and
+    /// every other queued entry to it.
+    @discardableResult
+    public func record(_ results: [(id: Int64, result: DeliveryResult)], now: Date) throws -> [OutboxTransition?] {
+        let stamp = OutboxTime.format(now)
+        return try pool.write { db in
+            var transitions: [OutboxTransition?] = []
+            for (id, result) in results {
+                guard let row = try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?", arguments: [id])
+                else { transitions.append(nil); continue }
+                let entry = OutboxEntry(row: row, withMessage: false)
+                let t = OutboxTransition.after(result, entry: entry.status, now: now, policy: policy)
+                transitions.append(t)
+                if entry.state.isFinal { continue }
+                var reply = entry.lastReply
+                var reason: String? = entry.reason
+                for action in t.actions {
+                    switch action {
+                    case .recordReply(let r): reply = r
+                    case .suppressAddress(let why):
+                        guard let address = entry.recipient, !address.isEmpty else { break }
+                        try OutboxStore.insertSuppression(db, .bounced, memberID: entry.memberID, email: address,
+                                                          topic: "*", reason: why, now: now)
+                        try db.execute(sql: """
+                            UPDATE muster_outbox SET state = 'suppressed', reason = 'address bounced', updated_at = ?
+                            WHERE state = 'queued' AND lower(recipient) = ? AND id != ?
+                            """, arguments: [stamp, address.lowercased(), id])
+                    }
+                }
+                switch t.state {
+                case .failed: reason = "refused by the server"
+                case .expired: reason = "expired before it could be sent"
+                default: break
+                }
+                try db.execute(sql: """
+                    UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
+                        reason = ?, updated_at = ?, sent_at = ?
+                    WHERE id = ?
+                    """, arguments: [
+                        t.state.rawValue, t.attempts, t.nextAttemptAt.map(OutboxTime.format) ?? OutboxTime.format(entry.nextAttemptAt),
+                        reply, reason, stamp, t.state == .sent ? stamp : nil, id,
+                    ])
+            }
+            return transitions
+        }
+    }
+
+    /// At start-up: entries left in `sending` by a crash go back to `queued`, bytes, Message-ID and
+    /// attempts untouched, due at once. Returns how many.
+    @discardableResult
+    public func recoverInFlight(now: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE muster_outbox SET state = 'queued', updated_at = ? WHERE state = 'sending'",
+                           arguments: [OutboxTime.format(now)])
+            return db.changesCount
+        }
+    }
+
+    /// Queued entries whose expiry has passed become `expired`. Returns how many.
+    @discardableResult
+    public func expire(now: Date) throws -> Int {
+        let stamp = OutboxTime.format(now)
+        return try pool.write { db in
+            try db.execute(sql: """
+                UPDATE muster_outbox SET state = 'expired', reason = 'expired before it could be sent', updated_at = ?
+                WHERE state = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?
+                """, arguments: [stamp, stamp])
+            return db.changesCount
+        }
+    }
+
+    /// Marks a queued entry `suppressed` with a reason (`unsubscribed from ballots`). A final entry stays as it is.
+    public func markSuppressed(id: Int64, reason: String, now: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
+                WHERE id = ? AND state IN ('queued','sending')
+                """, arguments: [reason, OutboxTime.format(now), id])
+        }
+    }
+
+    // MARK: Reading
+
+    public func entry(id: Int64) throws -> OutboxEntry? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns), message FROM muster_outbox WHERE id = ?", arguments: [id])
+                .map { OutboxEntry(row: $0, withMessage: true) }
+        }
+    }
+
+    public func entry(dedupeKey: String) throws -> OutboxEntry? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns), message FROM muster_outbox WHERE dedupe_key = ?", arguments: [dedupeKey])
+                .map { OutboxEntry(row: $0, withMessage: true) }
+        }
+    }
+
+    /// Entry counts by rule and state, ordered by rule then state.
+    public func countsByStateAndRule() throws -> [OutboxCount] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT rule, state, count(*) AS n FROM muster_outbox GROUP BY rule, state ORDER BY rule, state")
+                .map { OutboxCount(rule: $0["rule"], state: OutboxState(rawValue: $0["state"]) ?? .queued, count: $0["n"]) }
+        }
+    }
+
+    /// The latest entries with a failure to show: `failed`, `expired` after attempts, and `queued`
+    /// ones that have been deferred; newest first, without their bytes.
+    public func recentFailures(limit: Int) throws -> [OutboxEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(OutboxEntry.columns) FROM muster_outbox
+                WHERE state = 'failed' OR (state IN ('queued','expired') AND attempts > 0)
+                ORDER BY updated_at DESC, id DESC LIMIT ?
+                """, arguments: [limit])
+                .map { OutboxEntry(row: $0, withMessage: false) }
+        }
+    }
+
+    /// When the next queued entry is due (a first attempt or a retry); nil when none waits.
+    public func nextDue() throws -> Date? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM muster_outbox WHERE state = 'queued'")
+                .flatMap(OutboxTime.parse)
+        }
+    }
+}
