@@ -87,9 +87,9 @@ extension Config {
             }
             tls = v
         }
-        var rate: Rate?
+        var rate: RateLimit?
         if let r = m["rate"] {
-            guard let v = parseRate(try r.string("mail.rate")) else {
+            guard let v = try? RateLimit(parsing: try r.string("mail.rate")) else {
                 throw r.error("mail.rate: must look like 30/minute, 5/second or 1000/hour (got \(r.quoted))")
             }
             rate = v
@@ -157,18 +157,6 @@ extension Config {
             return .smtp(url: s, implicitTLS: implicit)
         }
         return nil
-    }
-
-    /// `N/second`, `N/minute`, `N/hour`.
-    public static func parseRate(_ s: String) -> Rate? {
-        let parts = s.replacingOccurrences(of: " ", with: "").split(separator: "/")
-        guard parts.count == 2, let n = Int(parts[0]), n > 0 else { return nil }
-        switch parts[1] {
-        case "second", "s", "sec": return Rate(count: n, per: 1)
-        case "minute", "min", "m": return Rate(count: n, per: 60)
-        case "hour", "h": return Rate(count: n, per: 3600)
-        default: return nil
-        }
     }
 
     /// `HH:MM-HH:MM`.

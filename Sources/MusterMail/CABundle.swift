@@ -1,6 +1,7 @@
 // The trusted CAs when `mail.ca_file` is set: the system's bundle plus the extra file, in memory.
 import CCurl
 import Foundation
+import MusterCore
 
 /// Setting `CURLOPT_CAINFO` replaces libcurl's default bundle, so an extra CA would make every
 /// public CA untrusted. Instead muster builds one PEM blob, the system bundle (libcurl's built-in

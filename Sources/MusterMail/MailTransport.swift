@@ -27,13 +27,6 @@ public protocol MailTransport: Sendable {
     func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult]
 }
 
-/// A configuration value that cannot be used, with the setting's name and the mend in the text.
-public struct MailConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// Builds the transport `mail.transport` (or `MUSTER_TRANSPORT`) names: `file:DIR`, `smtp://...`
 /// or `smtps://...`. A relative `file:` directory is taken from `baseDirectory`.
 ///

@@ -1,15 +1,6 @@
 // What the SMTP transport is told by muster.yaml's `mail:` section.
 import Foundation
-
-/// STARTTLS on `smtp://` (`mail.tls`). `smtps://` is TLS from the first byte whatever this says.
-public enum TLSMode: String, Sendable, Hashable, CaseIterable {
-    /// STARTTLS or nothing: a server that does not offer it is not used.
-    case required
-    /// STARTTLS when offered, else plain text.
-    case opportunistic
-    /// Never STARTTLS (a relay on loopback).
-    case none
-}
+import MusterCore
 
 /// The SMTP relay and how to use it. Certificate verification is always on; `caFile` only adds a
 /// trusted CA to the system's bundle. Credentials are named by environment variables and read once,

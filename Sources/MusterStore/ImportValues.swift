@@ -101,6 +101,8 @@ enum ImportValues {
     /// A plausible address: one `@`, a local part, a dotted domain, no spaces or control characters.
     /// Returns it with the domain lower-cased, or nil.
     static func normalizedEmail(_ text: String) -> String? {
+        // What the transport can put in an envelope (printable ASCII: no SMTPUTF8), and a dotted domain.
+        guard MailAddress.isPlausible(text) else { return nil }
         let utf8 = text.utf8
         guard let at = utf8.firstIndex(of: UInt8(ascii: "@")) else { return nil }
         let local = utf8[..<at]

@@ -17,8 +17,8 @@ import MusterTestSupport
     @Test func readsTheStarterConfiguration() throws {
         let c = try load(Config.starterYAML)
         #expect(c.organisation == Organisation(name: "Dorset NEU", timezone: "Europe/London", website: "https://example.org"))
-        #expect(c.mail.from == MailAddress(name: "Dorset NEU", email: "organising@example.org"))
-        #expect(c.mail.rate == Rate(count: 30, per: 60))
+        #expect(c.mail.from == MailAddress("organising@example.org", name: "Dorset NEU"))
+        #expect(c.mail.rate == RateLimit(count: 30, period: 60))
         #expect(c.mail.concurrency == 2)
         #expect(c.mail.quietHours == QuietHours(start: 21 * 60, end: 8 * 60))
         #expect(c.mail.passwordEnv == "MUSTER_SMTP_PASSWORD")
@@ -57,10 +57,11 @@ import MusterTestSupport
     }
 
     @Test func parsesAddressesAndRejectsBadOnes() {
-        #expect(MailAddress(parsing: "\"Dorset, NEU\" <a@b.org>") == MailAddress(name: "Dorset, NEU", email: "a@b.org"))
+        #expect(MailAddress(parsing: "\"Dorset, NEU\" <a@b.org>") == MailAddress("a@b.org", name: "Dorset, NEU"))
         #expect(MailAddress(parsing: "bob@") == nil)
         #expect(MailAddress(parsing: "a b@c.org") == nil)
-        #expect(MailAddress.isValidEmail("zoë@example.org"))
+        // Envelopes are ASCII (no SMTPUTF8): such an address fails its message with a reason, and import refuses it.
+        #expect(!MailAddress.isPlausible("zoë@example.org"))
     }
 
     @Test func quietHoursCrossMidnight() {

@@ -1,6 +1,7 @@
 import Foundation
 @testable import MusterMail
 import MusterTestSupport
+import MusterCore
 import Testing
 
 @Suite struct CABundleTests {
