@@ -14,10 +14,25 @@ public struct NewOutboxEntry: Sendable, Hashable {
     public var message: Data?
     /// When set, the entry goes in as `suppressed` with this reason and is never sent.
     public var suppressedReason: String?
+    /// When set, the entry goes in as `failed` with this reason (a row that cannot make a message).
+    public var failedReason: String?
+    /// The first attempt waits until then (quiet hours); nil: at the occurrence's due time.
+    public var notBefore: Date?
 
-    public init(occurrence: Occurrence, recipient: String?, messageID: String, message: Data?, suppressedReason: String? = nil) {
+    public init(
+        occurrence: Occurrence, recipient: String?, messageID: String, message: Data?,
+        suppressedReason: String? = nil, failedReason: String? = nil, notBefore: Date? = nil
+    ) {
         self.occurrence = occurrence; self.recipient = recipient; self.messageID = messageID
-        self.message = message; self.suppressedReason = suppressedReason
+        self.message = message; self.suppressedReason = suppressedReason; self.failedReason = failedReason
+        self.notBefore = notBefore
+    }
+
+    /// The state the entry goes in with.
+    public var initialState: OutboxState {
+        if failedReason != nil { return .failed }
+        if suppressedReason != nil { return .suppressed }
+        return .queued
     }
 }
 

@@ -30,7 +30,7 @@ public struct OutboxStore: Sendable {
     // MARK: Enqueueing
 
     /// Inserts the entries that are new (by dedupe key) and returns how many were. Suppressed
-    /// drafts go in as `suppressed` with their reason.
+    /// drafts go in as `suppressed`, and drafts that cannot make a message as `failed`, with their reason.
     @discardableResult
     public func enqueue(_ entries: [NewOutboxEntry], now: Date) throws -> Int {
         if entries.isEmpty { return 0 }
@@ -49,9 +49,9 @@ public struct OutboxStore: Sendable {
                 let due = OutboxTime.format(o.due)
                 try statement.execute(arguments: [
                     o.dedupeKey, o.rule, o.step, o.memberID, o.eventID, o.ballotID, o.occurrence, o.topic,
-                    e.suppressedReason == nil ? OutboxState.queued.rawValue : OutboxState.suppressed.rawValue,
-                    due, OutboxTime.format(o.expires), due, e.messageID, e.recipient, e.message,
-                    e.suppressedReason, stamp, stamp,
+                    e.initialState.rawValue,
+                    due, OutboxTime.format(o.expires), e.notBefore.map(OutboxTime.format) ?? due, e.messageID,
+                    e.recipient, e.message, e.failedReason ?? e.suppressedReason, stamp, stamp,
                 ])
                 inserted += db.changesCount
             }

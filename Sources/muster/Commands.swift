@@ -7,6 +7,7 @@ enum MusterCommands {
         ImportCommand.self,
         CheckCommand.self,
         PlanCommand.self,
+        TickCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }

@@ -1,0 +1,147 @@
+// One pass of muster's work: plan, enqueue (render once, store the bytes), expire, deliver, record.
+import Foundation
+import Logging
+import MusterCore
+import MusterMail
+import MusterStore
+import MusterTemplates
+
+/// Makes the links a message carries (unsubscribe, voted, RSVP) and the List-Unsubscribe URL.
+public protocol LinkMaking: Sendable {
+    func links(memberID: Int64, topic: String, eventID: Int64?, ballotID: Int64?, expires: Date?) -> MessageLinks
+    func unsubscribeURL(memberID: Int64, topic: String) -> String
+}
+
+/// What one tick did, for the one-screen summary and the exit status.
+public struct TickSummary: Sendable {
+    /// Occurrences the planner found due now.
+    public var due = 0
+    /// New outbox entries queued for delivery.
+    public var queued = 0
+    /// New entries that went in suppressed (no address, opted out, unsubscribed, bounced) or failed (bad data).
+    public var suppressed = 0
+    public var failedAtEnqueue = 0
+    public var skippedPastGrace: [String: Int] = [:]
+    public var expired = 0
+    public var sent = 0
+    public var deferred = 0
+    public var failed = 0
+    /// Deliveries attempted this tick, and how many of them found the transport down.
+    public var attempted = 0
+    public var transportDown = 0
+    public var nextDue: Date?
+
+    public init() {}
+
+    /// True when messages were tried and none could be delivered because the server could not be used.
+    public var nothingDelivered: Bool { attempted > 0 && sent == 0 && transportDown > 0 && transportDown == deferred }
+}
+
+/// The unit of work: `muster tick`, the daemon and the tests all call `tick(now:)`.
+///
+///     let engine = Engine(district: district, transport: transport, links: nil, logger: logger)
+///     let summary = try await engine.tick(now: Date())
+public struct Engine: Sendable {
+    public let district: District
+    public let transport: any MailTransport
+    public let links: (any LinkMaking)?
+    public let logger: Logger
+    /// Entries claimed and handed to the transport at once.
+    public var batchSize = 200
+
+    public init(district: District, transport: any MailTransport, links: (any LinkMaking)?, logger: Logger) {
+        self.district = district; self.transport = transport; self.links = links; self.logger = logger
+    }
+
+    var outbox: OutboxStore { OutboxStore(district.store) }
+
+    /// Puts messages a crash left `sending` back in the queue with the same bytes and Message-ID.
+    /// Call once when a process starts, before the first tick.
+    @discardableResult
+    public func recover(now: Date) throws -> Int {
+        let n = try outbox.recoverInFlight(now: now)
+        if n > 0 { logger.notice("recovered=\(n) status=requeued reason=\"in flight at a crash or kill\"") }
+        return n
+    }
+
+    /// Plans, enqueues and delivers what is due at `now`.
+    public func tick(now: Date) async throws -> TickSummary {
+        var s = TickSummary()
+        try plan(now: now, into: &s)
+        s.expired = try outbox.expire(now: now)
+        try await deliver(now: now, into: &s)
+        s.nextDue = try outbox.nextDue()
+        return s
+    }
+
+    /// Plans at `now` and enqueues every due occurrence not yet in the outbox.
+    public func plan(now: Date, into s: inout TickSummary) throws {
+        let result = try planPass(
+            store: district.store, rules: district.rules, organisation: district.config.organisation,
+            now: now, horizon: 0, record: true)
+        s.due += result.occurrences.count
+        for (rule, n) in result.skippedPastGrace { s.skippedPastGrace[rule, default: 0] += n }
+        try enqueue(result.occurrences, now: now, into: &s)
+    }
+
+    /// Renders and stores the occurrences that are new; those already in the outbox are left alone.
+    func enqueue(_ occurrences: [Occurrence], now: Date, into s: inout TickSummary) throws {
+        guard !occurrences.isEmpty else { return }
+        let chunkSize = 2_000
+        let suppressions = try outbox.loadSuppressions()
+        let composer = MessageComposer(district: district, links: links)
+        for start in stride(from: 0, to: occurrences.count, by: chunkSize) {
+            let chunk = Array(occurrences[start..<min(start + chunkSize, occurrences.count)])
+            let existing = try outbox.existingKeys(chunk.map(\.dedupeKey))
+            let fresh = chunk.filter { !existing.contains($0.dedupeKey) }
+            guard !fresh.isEmpty else { continue }
+            let drafts = try composer.compose(fresh, suppressions: suppressions, now: now)
+            let inserted = try outbox.enqueue(drafts, now: now)
+            for d in drafts {
+                if d.failedReason != nil { s.failedAtEnqueue += 1 }
+                else if d.suppressedReason != nil { s.suppressed += 1 }
+                else { s.queued += 1 }
+            }
+            _ = inserted
+            for d in drafts where d.suppressedReason != nil || d.failedReason != nil {
+                let o = d.occurrence
+                logger.info("member=\(o.memberID) rule=\(o.rule) step=\(o.step) status=\(d.failedReason == nil ? "suppressed" : "failed") reason=\"\(d.failedReason ?? d.suppressedReason ?? "")\"")
+            }
+        }
+    }
+
+    /// Claims due entries batch by batch and hands them to the transport, recording each result.
+    /// Stops early when a whole batch finds the transport down: the rest wait for the next tick.
+    public func deliver(now: Date, into s: inout TickSummary) async throws {
+        let sender = district.config.mail.from.address
+        while true {
+            let batch = try outbox.claimDue(now: now, limit: batchSize)
+            if batch.isEmpty { return }
+            let messages = batch.map {
+                OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
+            }
+            let results = await transport.send(messages)
+            let clock = Date() > now ? Date() : now
+            try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: clock)
+            var down = 0
+            for (entry, result) in zip(batch, results) {
+                s.attempted += 1
+                let status: String
+                switch result {
+                case .sent: s.sent += 1; status = "sent"
+                case let .deferred(_, transportDown): s.deferred += 1; status = "deferred"; if transportDown { s.transportDown += 1; down += 1 }
+                case .failed: s.failed += 1; status = "failed"
+                }
+                logger.info("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=\(status) attempt=\(entry.attempts + 1) reply=\"\(Self.logSafe(result.reply))\"")
+            }
+            if down == batch.count { return }
+        }
+    }
+
+    /// A reply as it may go in a log line: addresses removed, quotes and line ends flattened.
+    static func logSafe(_ reply: String) -> String {
+        DeliveryResult.redactAddresses(reply)
+            .replacingOccurrences(of: "\"", with: "'")
+            .components(separatedBy: .newlines).joined(separator: " ")
+    }
+}

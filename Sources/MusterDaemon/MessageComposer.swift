@@ -1,0 +1,101 @@
+// From occurrences to outbox entries: who may be mailed, the rendered message, its MIME bytes.
+import Foundation
+import MusterCore
+import MusterStore
+import MusterTemplates
+
+/// Turns due occurrences into outbox entries, rendering each message once; the bytes stored are the
+/// bytes sent, on every attempt.
+///
+/// A member who may not be mailed still gets an entry, `suppressed` with the reason (no address,
+/// opted out, unsubscribed from the topic, bounced), so the outbox says why. A row that cannot
+/// make a message (a member gone, an impossible address, a template that fails) gives an entry
+/// `failed` with the reason: one bad row never stops the rest.
+struct MessageComposer: Sendable {
+    let district: District
+    let links: (any LinkMaking)?
+
+    func compose(_ occurrences: [Occurrence], suppressions: SuppressionList, now: Date) throws -> [NewOutboxEntry] {
+        let inputs = try RenderInputs.load(for: occurrences, district: district, now: now)
+        return occurrences.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now) }
+    }
+
+    func compose(_ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date) -> NewOutboxEntry {
+        let mail = district.config.mail
+        let messageID = MIMEMessage.messageID(forKey: o.dedupeKey, domain: mail.from.domain)
+        func skip(suppressed: String? = nil, failed: String? = nil, recipient: String? = nil) -> NewOutboxEntry {
+            NewOutboxEntry(occurrence: o, recipient: recipient, messageID: messageID, message: nil,
+                           suppressedReason: suppressed, failedReason: failed)
+        }
+        guard var input else { return skip(failed: "member \(o.memberID) is no longer in the database") }
+        let member = input.member
+        guard let email = member.email?.trimmingCharacters(in: .whitespaces), !email.isEmpty else {
+            return skip(suppressed: "no email address")
+        }
+        guard MailAddress.isPlausible(email) else { return skip(failed: "the email address is not valid", recipient: nil) }
+        if member.emailOptOut { return skip(suppressed: "opted out of email", recipient: email) }
+        if let reason = suppressions.reason(memberID: member.id, email: email, topic: o.topic) {
+            return skip(suppressed: reason, recipient: email)
+        }
+        input.links = links?.links(memberID: member.id, topic: o.topic, eventID: o.eventID, ballotID: o.ballotID, expires: o.expires)
+            ?? MessageLinks()
+        let content: MessageContent
+        do {
+            content = try district.templates.render(template: o.template, input: input)
+        } catch {
+            return skip(failed: "cannot render \(o.template): \(error)", recipient: email)
+        }
+        var headers: [MIMEHeader] = []
+        if let links, district.config.links.baseURL != nil {
+            headers += MIMEMessage.listUnsubscribeHeaders(url: links.unsubscribeURL(memberID: member.id, topic: o.topic))
+        }
+        var invite: CalendarInvite?
+        if o.calendar, let e = input.event {
+            invite = CalendarInvite(
+                uid: CalendarInvite.uid(eventID: e.id, domain: mail.from.domain), stamp: now, start: e.startsAt,
+                end: e.endsAt, sequence: 0, summary: e.title, location: e.location, description: e.description, url: e.url)
+        }
+        let name = [member.firstName, member.lastName].compactMap { $0 }.joined(separator: " ")
+        let message = MIMEMessage(
+            from: mail.from, replyTo: mail.replyTo, to: MailAddress(email, name: name), content: content,
+            date: now, messageID: messageID, extraHeaders: headers, invite: invite)
+        return NewOutboxEntry(
+            occurrence: o, recipient: email, messageID: messageID, message: message.render(),
+            notBefore: quietHoursEnd(for: o, zone: input.timeZone))
+    }
+
+    /// For a step with no `at`, due inside the recipient's quiet hours: the local end of them.
+    func quietHoursEnd(for o: Occurrence, zone: TimeZone) -> Date? {
+        guard let quiet = district.config.mail.quietHours,
+              let rule = district.rule(named: o.rule), o.step >= 1, o.step <= rule.steps.count,
+              rule.steps[o.step - 1].at == nil
+        else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.hour, .minute], from: o.due)
+        let minute = (c.hour ?? 0) * 60 + (c.minute ?? 0)
+        guard quiet.contains(minuteOfDay: minute) else { return nil }
+        let day = LocalTime.epochDay(of: o.due, in: zone)
+        return LocalTime.instant(epochDay: minute >= quiet.end ? day + 1 : day, minuteOfDay: quiet.end, in: zone)
+    }
+}
+
+/// The render inputs for a set of occurrences, loaded in groups that share an event, ballot or digest.
+enum RenderInputs {
+    struct Group: Hashable { var event: Int64?; var ballot: Int64?; var digest: Bool }
+
+    static func load(for occurrences: [Occurrence], district: District, now: Date) throws -> [Occurrence: RenderInput] {
+        let queries = RenderQueries(store: district.store, organisation: district.config.organisation)
+        let digestRules = Set(district.rules.filter { $0.kind == .recurring }.map(\.id))
+        var out: [Occurrence: RenderInput] = [:]
+        let groups = Dictionary(grouping: occurrences) {
+            Group(event: $0.eventID, ballot: $0.ballotID, digest: digestRules.contains($0.rule))
+        }
+        for (g, os) in groups {
+            let inputs = try queries.inputs(
+                memberIDs: Array(Set(os.map(\.memberID))), eventID: g.event, ballotID: g.ballot, digest: g.digest, now: now)
+            for o in os { out[o] = inputs[o.memberID] }
+        }
+        return out
+    }
+}

@@ -1,0 +1,72 @@
+// muster tick: one pass (plan, enqueue, deliver, record) and a one-screen summary.
+import ArgumentParser
+import Foundation
+import Logging
+import MusterCore
+import MusterDaemon
+
+struct TickCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tick",
+        abstract: "One pass: enqueue what is due, deliver what is due, exit.",
+        discussion: "Exits 0 when the pass completed (single failures are in the outbox), 3 when nothing could be delivered at all.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Run as of this instant (ISO 8601 with a zone); default now.")
+    var now: String?
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let logger = makeLogger(global.logLevel)
+        let district = try District.load(config: config)
+        let engine = Engine(district: district, transport: try config.makeTransport(), links: try makeLinks(config), logger: logger)
+        let instant = try parseNow(now)
+        try engine.recover(now: instant)
+        let s = try await engine.tick(now: instant)
+        print(TickReport.text(s, now: instant, zone: TimeZone(identifier: config.organisation.timezone)!))
+        if s.nothingDelivered {
+            throw UserError(
+                message: "nothing could be delivered: the mail server could not be used (see the deferrals in 'muster status')",
+                status: ExitStatus.nothingDelivered)
+        }
+    }
+}
+
+/// The one-screen summary of a tick.
+enum TickReport {
+    static func text(_ s: TickSummary, now: Date, zone: TimeZone) -> String {
+        var lines: [String] = []
+        lines.append("tick at \(formatLocal(now, zone)) (\(zone.identifier))")
+        lines.append("planned    \(s.due) due now: \(s.queued) newly queued, \(s.suppressed) not mailed (no address, opted out, unsubscribed or bounced), \(s.failedAtEnqueue) failed (bad data)")
+        let skipped = s.skippedPastGrace.values.reduce(0, +)
+        if skipped > 0 {
+            let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("skipped    \(skipped) whose time passed more than their grace ago, never sent late (\(per))")
+        }
+        lines.append("delivered  \(s.sent) sent, \(s.deferred) deferred, \(s.failed) failed; \(s.expired) expired unsent")
+        lines.append("next due   " + (s.nextDue.map { "\(formatLocal($0, zone))" } ?? "nothing queued"))
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `Wed 25 Nov 2026 17:30` in `zone`.
+func formatLocal(_ date: Date, _ zone: TimeZone) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_GB")
+    f.timeZone = zone
+    f.dateFormat = "EEE d MMM yyyy HH:mm"
+    return f.string(from: date)
+}
+
+/// Logs to standard error, one line an event.
+func makeLogger(_ level: Logger.Level) -> Logger {
+    var logger = Logger(label: "muster") { label in StreamLogHandler.standardError(label: label) }
+    logger.logLevel = level
+    return logger
+}
+
+/// The links messages carry, when `links.base_url` is set (none until the links listener lands).
+func makeLinks(_ config: Config) throws -> (any LinkMaking)? {
+    nil
+}
