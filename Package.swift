@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

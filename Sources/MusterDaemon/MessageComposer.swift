@@ -53,7 +53,7 @@ struct MessageComposer: Sendable {
         if o.calendar, let e = input.event {
             invite = CalendarInvite(
                 uid: CalendarInvite.uid(eventID: e.id, domain: mail.from.domain), stamp: now, start: e.startsAt,
-                end: e.endsAt, sequence: 0, summary: e.title, location: e.location, description: e.description, url: e.url)
+                end: e.endsAt, sequence: Self.calendarSequence(now), summary: e.title, location: e.location, description: e.description, url: e.url)
         }
         let name = [member.firstName, member.lastName].compactMap { $0 }.joined(separator: " ")
         let message = MIMEMessage(
@@ -62,6 +62,12 @@ struct MessageComposer: Sendable {
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
             notBefore: quietHoursEnd(for: o, zone: input.timeZone))
+    }
+
+    /// RFC 5545 SEQUENCE for an invite rendered at `now`: minutes since 2020, so that a later
+    /// reminder about the same event (same UID) always carries the newer details.
+    static func calendarSequence(_ now: Date) -> Int {
+        max(0, Int((now.timeIntervalSince1970 - 1_577_836_800) / 60))
     }
 
     /// For a step with no `at`, due inside the recipient's quiet hours: the local end of them.

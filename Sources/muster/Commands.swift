@@ -8,6 +8,9 @@ enum MusterCommands {
         CheckCommand.self,
         PlanCommand.self,
         TickCommand.self,
+        PreviewCommand.self,
+        StatusCommand.self,
+        SendTestCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }

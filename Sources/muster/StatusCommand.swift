@@ -1,0 +1,77 @@
+// muster status: the outbox by state and rule, the latest failures with their replies, the next due time.
+import ArgumentParser
+import Foundation
+import GRDB
+import MusterCore
+import MusterStore
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Outbox by state and rule, recent failures, next due time.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "How many recent failures to list.")
+    var failures: Int = 10
+
+    func run() throws {
+        let config = try global.loadConfig()
+        let store = try global.openStore(config)
+        let outbox = OutboxStore(store)
+        let zone = TimeZone(identifier: config.organisation.timezone)!
+        let states = OutboxState.allCases
+        var table: [String: [OutboxState: Int]] = [:]
+        for c in try outbox.countsByStateAndRule() { table[c.rule, default: [:]][c.state] = c.count }
+        print("Outbox by rule and state")
+        let width = max(24, (table.keys.map(\.count).max() ?? 0) + 2)
+        print(pad("rule", width) + states.map { padLeft($0.rawValue, 11) }.joined())
+        var totals: [OutboxState: Int] = [:]
+        for rule in table.keys.sorted() {
+            let row = table[rule]!
+            for (s, n) in row { totals[s, default: 0] += n }
+            print(pad(rule, width) + states.map { padLeft(String(row[$0] ?? 0), 11) }.joined())
+        }
+        print(pad("all", width) + states.map { padLeft(String(totals[$0] ?? 0), 11) }.joined())
+
+        let reasons = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT state, coalesce(reason, '') AS reason, count(*) AS n FROM muster_outbox
+                WHERE state IN ('suppressed', 'failed', 'expired') GROUP BY state, reason ORDER BY n DESC LIMIT 12
+                """)
+        }
+        if !reasons.isEmpty {
+            print("\nWhy messages were not sent")
+            for r in reasons {
+                let reason: String = r["reason"]
+                print("  " + padLeft(String(r["n"] as Int), 7) + "  " + pad(r["state"] as String, 11) + (reason.isEmpty ? "-" : reason))
+            }
+        }
+
+        let recent = try outbox.recentFailures(limit: failures)
+        if !recent.isEmpty {
+            print("\nRecent failures and deferrals (newest first)")
+            for e in recent {
+                print("  outbox=\(e.id) member=\(e.memberID) rule=\(e.rule) step=\(e.step) state=\(e.state.rawValue) "
+                    + "attempts=\(e.attempts) at=\(formatLocal(e.updatedAt, zone)) reply=\"\(e.lastReply ?? e.reason ?? "")\"")
+            }
+        }
+        let unsubscribes = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT topic, count(*) AS n FROM muster_suppressions WHERE kind = 'unsubscribed' GROUP BY topic ORDER BY topic
+                """)
+        }
+        let bounced = try store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM muster_suppressions WHERE kind = 'bounced'") ?? 0
+        }
+        print("\nUnsubscribed by topic: " + (unsubscribes.isEmpty ? "none" : unsubscribes.map {
+            let t: String = $0["topic"]
+            return "\(t == "*" ? "everything" : t) \($0["n"] as Int)"
+        }.joined(separator: ", ")) + "; bounced addresses: \(bounced)")
+        print("Next due: " + (try outbox.nextDue().map { "\(formatLocal($0, zone)) (\(zone.identifier))" } ?? "nothing queued"))
+    }
+}
+
+/// Right-aligns `s` in a column of `width` characters.
+func padLeft(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s + " " : String(repeating: " ", count: width - s.count) + s
+}
