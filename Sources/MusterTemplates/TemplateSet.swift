@@ -40,10 +40,12 @@ public struct TemplateSet: Sendable {
     /// Reads every template under `directory`; `displayPath` names it in errors (default: `directory`).
     /// Throws only when the directory cannot be read; problems in single files are reported by `check`
     /// and by `render` of that template.
-    public init(directory: String, displayPath: String? = nil) throws {
+    public init(directory given: String, displayPath: String? = nil) throws {
+        // A templates folder may be a symbolic link (e.g. to a shared checkout): walk what it points to.
+        let directory = URL(fileURLWithPath: given).resolvingSymlinksInPath().path
         let fm = FileManager.default
         var isDir: ObjCBool = false
-        let shown = displayPath ?? directory
+        let shown = displayPath ?? given
         guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
             throw InputError(file: shown, line: nil, "the templates directory does not exist (set 'templates:' in muster.yaml)")
         }
