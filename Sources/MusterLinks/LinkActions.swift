@@ -99,15 +99,22 @@ public struct LinkActions: Sendable {
 
     // MARK: Reads for the pages
 
-    /// A ballot's title, or nil when there is no such ballot.
-    public func ballotTitle(_ id: Int64) async throws -> String? {
-        try await store.pool.read { db in try String.fetchOne(db, sql: "SELECT title FROM ballots WHERE id = ?", arguments: [id]) }
+    /// A ballot's title, or nil when there is no such ballot or the member is not in it.
+    public func ballotTitle(_ id: Int64, memberID: Int64) async throws -> String? {
+        try await store.pool.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT b.title FROM ballots b JOIN ballot_members bm ON bm.ballot_id = b.id
+                WHERE b.id = ? AND bm.member_id = ?
+                """, arguments: [id, memberID])
+        }
     }
 
-    /// An event's title and start, or nil when there is no such event.
-    public func eventSummary(_ id: Int64) async throws -> (title: String, startsAt: Date?)? {
+    /// An event's title and start, or nil when there is no such event or member.
+    public func eventSummary(_ id: Int64, memberID: Int64) async throws -> (title: String, startsAt: Date?)? {
         let found: [String] = try await store.pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT title, starts_at FROM events WHERE id = ?", arguments: [id])
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT title, starts_at FROM events WHERE id = ? AND EXISTS(SELECT 1 FROM members WHERE id = ?)
+                """, arguments: [id, memberID])
             else { return [] }
             return [row["title"], row["starts_at"]]
         }

@@ -58,7 +58,7 @@ struct LinkPage: ResponseGenerator {
             body: .init(byteBuffer: bytes))
     }
 
-    /// Text for HTML: `& < > " '` escaped.
+    /// Text for HTML: `& < > "` escaped (attributes are always double-quoted).
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -68,7 +68,6 @@ struct LinkPage: ResponseGenerator {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            case "'": out += "&#39;"
             default: out.append(c)
             }
         }

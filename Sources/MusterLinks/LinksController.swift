@@ -78,8 +78,8 @@ struct LinksController: Sendable {
     // MARK: I've voted
 
     func votedPage(_ token: String) async throws -> LinkPage {
-        guard case .voted(_, let ballot) = try check(token, .voted).action else { return refused(.wrongPurpose) }
-        guard let title = try await actions.ballotTitle(ballot) else { return notFound() }
+        guard case .voted(let member, let ballot) = try check(token, .voted).action else { return refused(.wrongPurpose) }
+        guard let title = try await actions.ballotTitle(ballot, memberID: member) else { return notFound() }
         var body = LinkPage.paragraph("Have you voted in “\(title)”? Tell us and we'll stop reminding you.")
         body += LinkPage.paragraph("We only note that you've voted, never how.")
         body += LinkPage.form(button: "I've voted")
@@ -111,8 +111,8 @@ struct LinksController: Sendable {
     // MARK: RSVP
 
     func rsvpPage(_ token: String) async throws -> LinkPage {
-        guard case .rsvp(_, let event, let answer) = try check(token, .rsvp).action else { return refused(.wrongPurpose) }
-        guard let summary = try await actions.eventSummary(event) else { return notFound() }
+        guard case .rsvp(let member, let event, let answer) = try check(token, .rsvp).action else { return refused(.wrongPurpose) }
+        guard let summary = try await actions.eventSummary(event, memberID: member) else { return notFound() }
         var body = LinkPage.paragraph("Can you come to “\(summary.title)”?")
         if let starts = summary.startsAt { body += LinkPage.paragraph(when(starts)) }
         let yes = LinkPage.form(button: "Yes, I'll be there", name: "answer", value: "yes", primary: answer == .yes)

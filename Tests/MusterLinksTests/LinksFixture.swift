@@ -8,7 +8,7 @@ import MusterStore
 import MusterTestSupport
 @testable import MusterLinks
 
-/// Members 17 and 18, ballot 3 (both eligible, neither voted), event 5, and queued mail for member 17:
+/// Members 17 and 18, ballot 3 (both eligible, neither voted), ballot 4 (only 18), event 5, and queued mail for member 17:
 /// outbox 1 ballots (ballot 3), 2 meetings (event 5), 3 newsletter, 4 ballots already sent; 5 ballots for member 18.
 struct LinksFixture {
     static let now = ISOTime.parseInstant("2026-11-23T09:00:00Z")!
@@ -29,8 +29,9 @@ struct LinksFixture {
                 INSERT INTO members(id, membership_number, first_name, email) VALUES
                     (17, 'M017', 'Sam', 'sam@example.org'), (18, 'M018', 'Ash', 'ash@example.org');
                 INSERT INTO ballots(id, title, opens_at, closes_at) VALUES
-                    (3, 'Pay ballot', '2026-11-20T08:00:00Z', '2026-12-04T17:00:00Z');
-                INSERT INTO ballot_members(ballot_id, member_id) VALUES (3, 17), (3, 18);
+                    (3, 'Pay ballot', '2026-11-20T08:00:00Z', '2026-12-04T17:00:00Z'),
+                    (4, 'Other ballot', '2026-11-20T08:00:00Z', '2026-12-04T17:00:00Z');
+                INSERT INTO ballot_members(ballot_id, member_id) VALUES (3, 17), (3, 18), (4, 18);
                 INSERT INTO events(id, kind, title, starts_at) VALUES
                     (5, 'meeting', 'District meeting', '2026-12-01T18:00:00Z');
                 """)
@@ -74,11 +75,11 @@ struct LinksFixture {
         }
     }
 
-    /// `member voted_at` for ballot 3.
+    /// `ballot member voted_at` of every ballot member.
     func votes() throws -> [String] {
         try store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT member_id, voted_at FROM ballot_members WHERE ballot_id = 3 ORDER BY member_id")
-                .map { "\($0["member_id"] as Int64) \(($0["voted_at"] as String?) ?? "-")" }
+            try Row.fetchAll(db, sql: "SELECT ballot_id, member_id, voted_at FROM ballot_members ORDER BY ballot_id, member_id")
+                .map { "\($0["ballot_id"] as Int64) \($0["member_id"] as Int64) \(($0["voted_at"] as String?) ?? "-")" }
         }
     }
 
@@ -96,6 +97,6 @@ struct LinksFixture {
     }
 
     static let pristine = [
-        "1 queued -", "2 queued -", "3 queued -", "4 sent -", "5 queued -", "--", "--", "17 -", "18 -", "--",
+        "1 queued -", "2 queued -", "3 queued -", "4 sent -", "5 queued -", "--", "--", "3 17 -", "3 18 -", "4 18 -", "--",
     ]
 }
