@@ -28,17 +28,30 @@ func withLiveListener<A: ApplicationProtocol, T: Sendable>(
     }
 }
 
-/// Runs a program to its end and returns its standard output and exit status (standard error discarded).
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (output: String, status: Int32) {
+/// Runs a program to its end and returns its standard output, standard error and exit status.
+/// The wait happens on a dispatch thread, never on Swift's small cooperative pool, which the
+/// listener's own handlers need meanwhile.
+func run(_ executable: String, _ arguments: [String]) async throws -> (output: String, errors: String, status: Int32) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runBlocking(executable, arguments) })
+        }
+    }
+}
+
+private func runBlocking(_ executable: String, _ arguments: [String]) throws -> (output: String, errors: String, status: Int32) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
-    if let environment { p.environment = environment }
     let out = Pipe()
+    let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("muster-run-\(UUID().uuidString).err")
+    _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errFile) }
     p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
+    p.standardError = try FileHandle(forWritingTo: errFile)
     try p.run()
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+    let errors = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+    return (String(decoding: data, as: UTF8.self), errors, p.terminationStatus)
 }

@@ -12,15 +12,15 @@ import Testing
         let token = f.signer.token(.unsubscribe(memberID: 17, topic: "newsletter"))
         let (head, get, post, health) = try await withLiveListener({ try f.app(onServerRunning: $0) }) { base in
             // When curl sends HEAD and GET (a link scanner), then the RFC 8058 POST (a mail client),
-            let head = try run("/usr/bin/curl", ["-s", "-I", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/u/\(token)"])
-            let get = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/u/\(token)"])
+            let head = try await run("/usr/bin/curl", ["-s", "-I", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/u/\(token)"])
+            let get = try await run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/u/\(token)"])
             let afterGet = try f.snapshot()
             #expect(afterGet == LinksFixture.pristine)
-            let post = try run("/usr/bin/curl", [
+            let post = try await run("/usr/bin/curl", [
                 "-s", "-D", "-", "-X", "POST", "-H", "Content-Type: application/x-www-form-urlencoded",
                 "--data", "List-Unsubscribe=One-Click", "\(base)/u/\(token)",
             ])
-            let health = try run("/usr/bin/curl", ["-s", "\(base)/healthz"])
+            let health = try await run("/usr/bin/curl", ["-s", "\(base)/healthz"])
             return (head, get, post, health)
         }
         // Then HEAD and GET answered 200 and changed nothing, and the POST unsubscribed with the privacy headers.
