@@ -29,12 +29,15 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y wrk >/dev/null
 fi
 
+# A release test binary needs -enable-testing: the test targets use @testable imports.
+FLAGS=(-c "$CONFIG")
+if [ "$CONFIG" = release ]; then FLAGS+=(-Xswiftc -enable-testing); fi
 echo "links-load: building ($CONFIG)" >&2
-swift build -c "$CONFIG" --build-tests 2>&1 | grep -E "error|Compiling|Build complete" | tail -3 >&2
+swift build "${FLAGS[@]}" --build-tests 2>&1 | grep -E "error|Compiling|Build complete" | tail -3 >&2
 
 work=$(mktemp -d /tmp/muster-links-bench.XXXXXX)
 MUSTER_LINKS_BENCH_DIR="$work" MUSTER_LINKS_BENCH_PORT="$PORT" MUSTER_LINKS_BENCH_MEMBERS="$MEMBERS" \
-    swift test -c "$CONFIG" --skip-build --filter 'BenchServer/serveForBenchmark' >"$work/server.log" 2>&1 &
+    swift test "${FLAGS[@]}" --skip-build --filter 'BenchServer/serveForBenchmark' >"$work/server.log" 2>&1 &
 server=$!
 cleanup() {
     touch "$work/stop"
