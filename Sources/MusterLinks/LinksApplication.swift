@@ -1,0 +1,58 @@
+// The links listener as a Hummingbird application: what `muster run` serves beside the scheduler.
+import Foundation
+import Hummingbird
+import Logging
+import MusterCore
+import MusterStore
+
+/// Builds the HTTP application for the links. It is a ServiceLifecycle `Service`: run it in the daemon's
+/// `ServiceGroup` (it stops on graceful shutdown), or alone with `runService()`.
+///
+/// ```swift
+/// let signer = try LinkSigner(config: config.links)
+/// let app = try makeLinksApplication(config: config.links, store: store, signer: signer,
+///                                    organisation: config.organisation, logger: logger)
+/// let group = ServiceGroup(services: [scheduler, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// ```
+///
+/// - Parameters:
+///   - topics: the topics the unsubscribe page offers (the schedules' `topic:` values).
+///   - now: the clock for token expiry and the times stored.
+///   - onServerRunning: called with the bound port once listening (useful with port 0).
+/// - Throws: `LinksListenError` when `links.listen` is not `host:port`.
+public func makeLinksApplication(
+    config: LinksConfig, store: Store, signer: LinkSigner, organisation: Organisation, logger: Logger,
+    topics: LinkTopics = .shipped, now: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let (host, port) = try parseListen(config.listen)
+    let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: SecurityHeaders(organisation: organisation.name))
+    LinksController(
+        signer: signer, actions: LinkActions(store: store), organisation: organisation, topics: topics,
+        logger: logger, now: now
+    ).register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger)
+}
+
+/// Splits `127.0.0.1:8025` or `[::1]:8025` into host and port.
+func parseListen(_ text: String) throws(LinksListenError) -> (String, Int) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+          (0...65535).contains(port) else { throw LinksListenError(value: text) }
+    var host = String(text[..<colon])
+    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    guard !host.isEmpty else { throw LinksListenError(value: text) }
+    return (host, port)
+}
+
+/// `links.listen` could not be read.
+public struct LinksListenError: Error, Equatable, CustomStringConvertible {
+    public let value: String
+    public var description: String {
+        "links.listen: \"\(value)\" must look like 127.0.0.1:8025 (host and port; [::1]:8025 for IPv6)"
+    }
+}

@@ -1,0 +1,41 @@
+// Headers every links response carries, and a plain page for errors thrown below (unknown path, body too large).
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Adds `Cache-Control: no-store`, `Referrer-Policy: no-referrer`, the strict CSP, `X-Robots-Tag: noindex`
+/// and `X-Content-Type-Options: nosniff` to every response, errors included.
+struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    let organisation: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let refusal as Refusal {
+            response = try refusal.response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            response = try Self.page(for: error.status, organisation: organisation).response(from: request, context: context)
+        } catch {
+            response = try Self.page(for: .internalServerError, organisation: organisation).response(from: request, context: context)
+        }
+        response.headers[.cacheControl] = "no-store"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[.contentSecurityPolicy] = LinkPage.contentSecurityPolicy
+        response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        return response
+    }
+
+    static func page(for status: HTTPResponse.Status, organisation: String) -> LinkPage {
+        let text: String
+        switch status.code {
+        case 404: text = "There is nothing at this address. Please use the link in the email exactly as it came."
+        case 405: text = "This page can't be used that way."
+        case 413: text = "That request was too large."
+        case 400..<500: text = "This request could not be understood."
+        default: text = "Something went wrong on our side. Please try again in a few minutes."
+        }
+        return LinkPage(status: status, organisation: organisation, title: status.reasonPhrase, body: LinkPage.paragraph(text))
+    }
+}
