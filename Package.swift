@@ -56,6 +56,7 @@ let package = Package(
             name: "MusterLinks",
             dependencies: [
                 "MusterCore", "MusterStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "muster",
             dependencies: [
-                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterDaemon",
+                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterDaemon", "MusterLinks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,7 +102,10 @@ let package = Package(
             name: "MusterLinksTests",
             dependencies: [
                 "MusterLinks", "MusterCore", "MusterStore", "MusterTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

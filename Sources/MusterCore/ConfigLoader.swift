@@ -199,9 +199,9 @@ extension Config {
           concurrency: 2
           quiet_hours: "21:00-08:00"
         links:
-          base_url: https://muster.example.org
+          base_url: http://127.0.0.1:8025     # in production, the public https:// address of your proxy
           listen: 127.0.0.1:8025
-          secret_env: MUSTER_LINK_SECRET
+          secret_env: MUSTER_LINK_SECRET      # export MUSTER_LINK_SECRET="$(openssl rand -base64 48)"
 
         """
 }

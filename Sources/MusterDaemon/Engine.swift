@@ -8,8 +8,10 @@ import MusterTemplates
 
 /// Makes the links a message carries (unsubscribe, voted, RSVP) and the List-Unsubscribe URL.
 public protocol LinkMaking: Sendable {
-    func links(memberID: Int64, topic: String, eventID: Int64?, ballotID: Int64?, expires: Date?) -> MessageLinks
-    func unsubscribeURL(memberID: Int64, topic: String) -> String
+    /// `expires` is when a pledge or RSVP link stops working (an event's start, a ballot's close).
+    func messageLinks(memberID: Int64, topic: String, eventID: Int64?, ballotID: Int64?, expires: Date?) -> MessageLinks
+    /// The RFC 8058 one-click URL for `List-Unsubscribe`; nil when messages carry no links.
+    func unsubscribeURL(memberID: Int64, topic: String) -> String?
 }
 
 /// What one tick did, for the one-screen summary and the exit status.

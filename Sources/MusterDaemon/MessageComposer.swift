@@ -1,6 +1,7 @@
 // From occurrences to outbox entries: who may be mailed, the rendered message, its MIME bytes.
 import Foundation
 import MusterCore
+import MusterLinks
 import MusterStore
 import MusterTemplates
 
@@ -37,7 +38,8 @@ struct MessageComposer: Sendable {
         if let reason = suppressions.reason(memberID: member.id, email: email, topic: o.topic) {
             return skip(suppressed: reason, recipient: email)
         }
-        input.links = links?.links(memberID: member.id, topic: o.topic, eventID: o.eventID, ballotID: o.ballotID, expires: o.expires)
+        input.links = links?.messageLinks(
+            memberID: member.id, topic: o.topic, eventID: o.eventID, ballotID: o.ballotID, expires: linkExpiry(o, input))
             ?? MessageLinks()
         let content: MessageContent
         do {
@@ -46,8 +48,8 @@ struct MessageComposer: Sendable {
             return skip(failed: "cannot render \(o.template): \(error)", recipient: email)
         }
         var headers: [MIMEHeader] = []
-        if let links, district.config.links.baseURL != nil {
-            headers += MIMEMessage.listUnsubscribeHeaders(url: links.unsubscribeURL(memberID: member.id, topic: o.topic))
+        if let url = links?.unsubscribeURL(memberID: member.id, topic: o.topic) {
+            headers += MIMEMessage.listUnsubscribeHeaders(url: url)
         }
         var invite: CalendarInvite?
         if o.calendar, let e = input.event {
@@ -62,6 +64,13 @@ struct MessageComposer: Sendable {
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
             notBefore: quietHoursEnd(for: o, zone: input.timeZone))
+    }
+
+    /// When "I've voted" and RSVP links stop working: a day after the ballot closes, at the event's start.
+    func linkExpiry(_ o: Occurrence, _ input: RenderInput) -> Date? {
+        if let b = input.ballot { return LinkSigner.votedExpiry(closesAt: b.ballot.closesAt) }
+        if let e = input.event { return LinkSigner.rsvpExpiry(startsAt: e.startsAt) }
+        return nil
     }
 
     /// RFC 5545 SEQUENCE for an invite rendered at `now`: minutes since 2020, so that a later

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MusterCore
 import MusterDaemon
+import MusterLinks
 
 struct TickCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,7 +67,12 @@ func makeLogger(_ level: Logger.Level) -> Logger {
     return logger
 }
 
-/// The links messages carry, when `links.base_url` is set (none until the links listener lands).
+/// The links messages carry, when `links.base_url` is set; the secret comes from `links.secret_env`.
 func makeLinks(_ config: Config) throws -> (any LinkMaking)? {
-    nil
+    guard config.links.baseURL != nil else { return nil }
+    do {
+        return try LinkSigner(config: config.links)
+    } catch {
+        throw UserError(message: "links: \(error)")
+    }
 }

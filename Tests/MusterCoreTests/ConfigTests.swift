@@ -22,7 +22,7 @@ import MusterTestSupport
         #expect(c.mail.concurrency == 2)
         #expect(c.mail.quietHours == QuietHours(start: 21 * 60, end: 8 * 60))
         #expect(c.mail.passwordEnv == "MUSTER_SMTP_PASSWORD")
-        #expect(c.links.baseURL == "https://muster.example.org")
+        #expect(c.links.baseURL == "http://127.0.0.1:8025")
         #expect(c.database.hasSuffix("/muster.sqlite"))
         guard case let .file(dir) = c.mail.transport else { Issue.record("expected the file transport"); return }
         #expect(dir.hasSuffix("/outbox"))

@@ -13,7 +13,7 @@ import Testing
     }
 
     func muster(_ args: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-        try MusterBinary.run(args, in: dir.path)
+        try MusterBinary.run(args, in: dir.path, environment: ["MUSTER_LINK_SECRET": String(repeating: "s3cret-", count: 8)])
     }
 
     func sqlite(_ sql: String) throws -> String {
