@@ -82,4 +82,40 @@ import Testing
         #expect(noConfig.status == 1)
         #expect(noConfig.stderr == "muster: nowhere.yaml: no configuration file here (run 'muster init' to write one, or pass --config PATH)\n")
     }
+
+    @Test func tickStatusPreviewAndSendTestWithTheFileTransport() throws {
+        #expect(try muster("init", "--demo", "--now", "2026-11-25T12:00:00Z").status == 0)
+        let tick = try muster("tick", "--now", "2026-11-25T12:00:00Z")
+        #expect(tick.status == 0, "\(tick.stderr)")
+        #expect(tick.stdout.contains("23 sent, 0 deferred, 0 failed"), "\(tick.stdout)")
+        // Logs carry ids, never an address or a name.
+        #expect(!tick.stderr.contains("@"))
+        #expect(tick.stderr.contains("outbox=1 member="))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.file("outbox")).filter { $0.hasSuffix(".eml") }
+        #expect(files.count == 23)
+        #expect(try pythonEmailDefects(files.map { dir.file("outbox/\($0)") }).split(separator: "\n").allSatisfy { $0.hasSuffix(": ok") })
+
+        let again = try muster("tick", "--now", "2026-11-25T12:00:00Z")
+        #expect(again.stdout.contains("0 newly queued"))
+        #expect(again.stdout.contains("0 sent, 0 deferred, 0 failed"))
+
+        let status = try muster("status")
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("induction-reminder                0          0         22          0          0          1"), "\(status.stdout)")
+        #expect(status.stdout.contains("1  suppressed opted out of email"))
+        #expect(!status.stdout.contains("@"))
+
+        let preview = try muster("preview", "meeting-reminders", "--member", "17", "--now", "2026-11-25T12:00:00Z")
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(preview.stdout.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"))
+        #expect(preview.stdout.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
+
+        let sent = try muster("send-test", "welcome-1", "--to", "organiser@example.org", "--member", "17")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: dir.file("outbox")).filter { !files.contains($0) && $0.hasSuffix(".eml") }
+        #expect(written.count == 1)
+        let text = try String(contentsOfFile: dir.file("outbox/\(written[0])"), encoding: .utf8)
+        #expect(text.contains("Subject: [test] Welcome to Dorset NEU"))
+        #expect(text.contains("To: <organiser@example.org>") || text.contains("To: organiser@example.org"))
+    }
 }
