@@ -15,12 +15,18 @@ public enum ISOTime {
         return frac.date(from: s)
     }
 
-    /// Writes an instant in UTC: `2026-11-23T09:00:00Z`.
+    /// Writes an instant in UTC, whole seconds: `2026-11-23T09:00:00Z`. Builds no formatter: the
+    /// outbox and imports write several per row, hundreds of thousands at a time.
     public static func format(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")!
-        return f.string(from: date)
+        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        var days = total / 86_400
+        var rest = total % 86_400
+        if rest < 0 { rest += 86_400; days -= 1 }
+        let d = LocalDay(epochDay: days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        let y = String(d.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(d.month) + "-" + two(d.day) + "T"
+            + two(rest / 3600) + ":" + two(rest / 60 % 60) + ":" + two(rest % 60) + "Z"
     }
 
     /// A valid `YYYY-MM-DD` calendar date, or nil.

@@ -5,26 +5,7 @@ import MusterCore
 /// The same text as `ISOTime.format` (whole seconds, UTC, `Z`), without building a formatter per
 /// call: the outbox writes several per message, tens of thousands at a time.
 enum OutboxTime {
-    static func format(_ date: Date) -> String {
-        let secs = Int64(floor(date.timeIntervalSince1970))
-        var days = secs / 86_400
-        var rem = secs % 86_400
-        if rem < 0 { rem += 86_400; days -= 1 }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let yy = String(y)
-        return String(repeating: "0", count: max(0, 4 - yy.count)) + yy + "-" + two(m) + "-" + two(d) + "T"
-            + two(rem / 3600) + ":" + two(rem % 3600 / 60) + ":" + two(rem % 60) + "Z"
-    }
+    static func format(_ date: Date) -> String { ISOTime.format(date) }
 
     /// Reads what `format` writes; anything else goes through `ISOTime.parseInstant`.
     static func parse(_ text: String) -> Date? {

@@ -108,10 +108,11 @@ import Testing
 
     @Test func aServerThatNeverGreetsIsDownAndTheRestIsNotTried() async throws {
         let server = try SMTPTestServer(options: ["--stall-greeting"])
-        let smtp = try transport(server, timeout: 1)
+        let smtp = try transport(server, timeout: 3)
         let started = Date()
         let results = await smtp.send([outgoing(1, to: "a@example.com"), outgoing(2, to: "b@example.com"), outgoing(3, to: "c@example.com")])
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Trying all three would take at least 3 × 3 s; one timeout, then the rest deferred untried, less.
+        #expect(Date().timeIntervalSince(started) < 9)
         #expect(results.allSatisfy { if case .deferred(let r, true) = $0 { r.hasSuffix("(curl 28)") } else { false } })
     }
 
