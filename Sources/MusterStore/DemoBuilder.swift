@@ -201,11 +201,20 @@ struct DemoBuilder {
             let titles = DemoNames.eventTitles[kind]!
             for j in 0..<12 {
                 id += 1
-                let offset = 2 + j * 58 / 12 + random.below(4)  // spread over the next two months
-                let (h, m) = random.pick(starts)
-                let day = london.date(byAdding: .day, value: offset, to: today)!
+                let offset = 2 + j * 56 / 12 + random.below(4)  // spread over the next two months
+                var (h, m) = random.pick(starts)
+                var day = london.date(byAdding: .day, value: offset, to: today)!
+                // After school on a weekday; a conference takes a Saturday from 10:00.
+                let weekday = london.component(.weekday, from: day)  // 1 Sunday ... 7 Saturday
+                if kind == "conference" {
+                    let toSaturday = (7 - weekday) % 7
+                    day = london.date(byAdding: .day, value: offset < 30 || toSaturday == 0 ? toSaturday : toSaturday - 7, to: day)!
+                    (h, m) = (10, 0)
+                } else if weekday == 1 || weekday == 7 {
+                    day = london.date(byAdding: .day, value: weekday == 1 ? 1 : 2, to: day)!
+                }
                 let start = london.date(bySettingHour: h, minute: m, second: 0, of: day)!
-                let end = start.addingTimeInterval(90 * 60)
+                let end = start.addingTimeInterval(kind == "conference" ? 6 * 3600 : 90 * 60)
                 var title = titles[j % titles.count]
                 var location = random.pick(DemoNames.venues)
                 var workplace: Int64?

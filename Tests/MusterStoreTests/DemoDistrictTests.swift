@@ -86,7 +86,7 @@ import MusterTestSupport
         #expect(try int(store, "SELECT count(*) FROM ballot_members WHERE ballot_id = 2") > 100)
     }
 
-    @Test func hasADozenEventsOfEachKindInTheNextTwoMonthsInTheEvening() throws {
+    @Test func hasADozenEventsOfEachKindInTheNextTwoMonthsOnWeekdayEvenings() throws {
         let (store, summary) = try demo()
         let kinds = try store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind").map { "\($0[0] as String)=\($0[1] as Int)" }
@@ -96,11 +96,13 @@ import MusterTestSupport
         #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'meeting' AND workplace_id IS NULL") == 6)
         #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'meeting' AND workplace_id IS NOT NULL") == 6)
         #expect(try int(store, "SELECT count(*) FROM events WHERE location IS NULL OR ends_at <= starts_at") == 0)
-        // Evenings in London: 16:30 to 19:00 local (UTC in winter)
+        // Weekday evenings in London, 16:30 to 19:00 local (UTC in winter); conferences on a Saturday, 10:00 to 16:00
         let times = try store.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT substr(starts_at, 12, 5) || '-' || substr(ends_at, 12, 5) FROM events ORDER BY 1")
+            try String.fetchAll(db, sql: "SELECT DISTINCT substr(starts_at, 12, 5) || '-' || substr(ends_at, 12, 5) FROM events WHERE kind <> 'conference' ORDER BY 1")
         }
         #expect(times == ["16:30-18:00", "17:00-18:30", "17:30-19:00"])
+        #expect(try int(store, "SELECT count(*) FROM events WHERE kind <> 'conference' AND strftime('%w', starts_at) IN ('0', '6')") == 0)
+        #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'conference' AND (strftime('%w', starts_at) <> '6' OR substr(starts_at, 12, 5) <> '10:00')") == 0)
         // Registrations for courses and conferences, none for meetings
         #expect(try int(store, "SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id WHERE e.kind = 'meeting'") == 0)
         #expect(try int(store, "SELECT count(DISTINCT event_id) FROM registrations") == 48)
