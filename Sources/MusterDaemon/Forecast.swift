@@ -12,19 +12,18 @@ public struct ForecastLine: Sendable {
     public var subject: String
 }
 
-/// What `muster plan` prints: the occurrences due in the window, in due order.
+/// What `muster plan` prints: how many messages each rule sends in the window, and the first of
+/// them in due order.
 public struct Forecast: Sendable {
     public var now: Date
     public var days: Int
-    public var occurrences: [Occurrence]
+    /// Every message in the window.
+    public var count: Int
+    /// Messages per rule id.
+    public var totals: [String: Int]
+    /// The earliest messages, in due order, with subjects.
     public var lines: [ForecastLine]
     public var skippedPastGrace: [String: Int]
-
-    public var totals: [(rule: String, count: Int)] {
-        var counts: [String: Int] = [:]
-        for o in occurrences { counts[o.rule, default: 0] += 1 }
-        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
 }
 
 extension District {
@@ -35,15 +34,40 @@ extension District {
         let result = try planPass(
             store: store, rules: chosen, organisation: config.organisation, now: now,
             horizon: TimeInterval(days) * 86_400, record: false)
-        let sorted = result.occurrences.sorted { ($0.due, $0.rule, $0.step, $0.memberID) < ($1.due, $1.rule, $1.step, $1.memberID) }
-        let shown = limit > 0 ? Array(sorted.prefix(limit)) : sorted
+        var totals: [String: Int] = [:]
+        for o in result.occurrences { totals[o.rule, default: 0] += 1 }
+        let shown = Self.earliest(result.occurrences, limit: limit)
         let lines = try render(shown, now: now).map { o, input, subject in
             ForecastLine(
                 occurrence: o,
                 memberName: input.map { [$0.member.firstName, $0.member.lastName].compactMap { $0 }.joined(separator: " ") } ?? "(member gone)",
                 subject: subject)
         }
-        return Forecast(now: now, days: days, occurrences: sorted, lines: lines, skippedPastGrace: result.skippedPastGrace)
+        return Forecast(
+            now: now, days: days, count: result.occurrences.count, totals: totals, lines: lines,
+            skippedPastGrace: result.skippedPastGrace)
+    }
+
+    /// The `limit` earliest occurrences in due order (all when `limit` is 0), without sorting or
+    /// copying the whole list: a forecast at 500,000 members holds hundreds of thousands.
+    static func earliest(_ all: [Occurrence], limit: Int) -> [Occurrence] {
+        func before(_ a: Occurrence, _ b: Occurrence) -> Bool {
+            (a.due, a.rule, a.step, a.memberID) < (b.due, b.rule, b.step, b.memberID)
+        }
+        if limit == 0 || limit >= all.count { return all.sorted(by: before) }
+        var kept: [Occurrence] = []
+        kept.reserveCapacity(limit + 1)
+        for o in all {
+            if kept.count == limit, let last = kept.last, !before(o, last) { continue }
+            var lo = 0, hi = kept.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if before(kept[mid], o) { lo = mid + 1 } else { hi = mid }
+            }
+            kept.insert(o, at: lo)
+            if kept.count > limit { kept.removeLast() }
+        }
+        return kept
     }
 
     /// Renders `occurrences` in groups that share an event, ballot or digest; a failure is reported in

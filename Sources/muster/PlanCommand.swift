@@ -41,7 +41,7 @@ struct PlanCommand: ParsableCommand {
         when.locale = Locale(identifier: "en_GB")
         when.timeZone = zone
         when.dateFormat = "EEE d MMM HH:mm"
-        print("Forecast for \(days) days from \(when.string(from: instant)) (\(zone.identifier)): \(f.occurrences.count) messages")
+        print("Forecast for \(days) days from \(when.string(from: instant)) (\(zone.identifier)): \(f.count) messages")
         if !f.lines.isEmpty {
             print("")
             print(pad("when", 17) + pad("rule/step", 26) + pad("member", 30) + "subject")
@@ -50,13 +50,13 @@ struct PlanCommand: ParsableCommand {
                 print(pad(when.string(from: o.due), 17) + pad("\(o.rule)/\(o.step)", 26)
                     + pad("#\(o.memberID) \(l.memberName)", 30) + l.subject)
             }
-            if f.lines.count < f.occurrences.count {
-                print("... and \(f.occurrences.count - f.lines.count) more (pass --limit 0 to list them all)")
+            if f.lines.count < f.count {
+                print("... and \(f.count - f.lines.count) more (pass --limit 0 to list them all)")
             }
         }
         print("")
         print("Totals by rule:")
-        let totals = Dictionary(uniqueKeysWithValues: f.totals.map { ($0.rule, $0.count) })
+        let totals = f.totals
         for r in district.rules where rule == nil || r.id == rule {
             var line = "  " + pad(r.id, 24) + String(totals[r.id] ?? 0)
             if let s = f.skippedPastGrace[r.id], s > 0 { line += "   (\(s) skipped: their time passed more than the grace ago)" }
