@@ -63,6 +63,11 @@ struct TickHarness {
         try (try store).pool.write { db in try db.execute(sql: sql, arguments: arguments) }
     }
 
+    /// The first column of every row `sql` selects, as text.
+    func strings(_ sql: String) throws -> [String] {
+        try (try store).pool.read { db in try String.fetchAll(db, sql: sql) }
+    }
+
     func outbox() throws -> [OutboxRow] {
         try (try store).pool.read { db in
             try Row.fetchAll(db, sql: """
@@ -112,7 +117,7 @@ func closedPort() throws -> Int {
 }
 
 /// Headers and text of received messages as Python's `email` package (policy.default) reads them:
-/// one JSON object per file with `to`, `subject`, `bcc`, `text` (the decoded text/plain part), `types`.
+/// one JSON object per file with `to`, `subject`, `bcc`, `text` (the decoded text/plain part, LF line ends), `types`.
 struct ParsedMail: Decodable, Sendable {
     var to: String
     var subject: String
@@ -131,12 +136,30 @@ struct ParsedMail: Decodable, Sendable {
                 body = m.get_body(preferencelist=('plain',))
                 print(json.dumps({'to': str(m['To']), 'subject': str(m['Subject']),
                     'bcc': None if m['Bcc'] is None else str(m['Bcc']),
-                    'text': body.get_content() if body is not None else '',
+                    'text': body.get_content().replace('\\r\\n', '\\n') if body is not None else '',
                     'types': [p.get_content_type() for p in m.walk()],
                     'maxLine': max(len(l) for l in raw.split(b'\\r\\n'))}))
             """
         let r = try runProcess(["python3", "-c", script] + paths)
         guard r.status == 0 else { throw TestSupportError("python3 parse failed: \(r.stderr)") }
         return try r.stdout.split(separator: "\n").map { try JSONDecoder().decode(ParsedMail.self, from: Data($0.utf8)) }
+    }
+}
+
+extension TickHarness {
+    /// A workplace, one active member per address (ids 1, 2, ... in order, joined long ago) and one
+    /// district-wide meeting, event 1, starting at `starts`.
+    func seedMeeting(emails: [String], starts: String = "2030-12-11T18:30:00Z") throws {
+        try execute("INSERT INTO workplaces(id, name, kind) VALUES (1, 'Wareham Primary', 'primary')")
+        for (i, email) in emails.enumerated() {
+            try execute("""
+                INSERT INTO members(id, membership_number, first_name, last_name, email, workplace_id, status, joined_on)
+                VALUES (?, ?, ?, 'Member', ?, 1, 'active', '2020-01-06')
+                """, [i + 1, "DN\(i + 1)", "Member\(i + 1)", email])
+        }
+        try execute("""
+            INSERT INTO events(id, kind, title, starts_at, ends_at, location, workplace_id, description)
+            VALUES (1, 'meeting', 'District meeting', ?, NULL, 'Wareham', NULL, 'Pay and workload.')
+            """, [starts])
     }
 }
