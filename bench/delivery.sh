@@ -95,11 +95,21 @@ fi
 run_tick() {  # run_tick CONCURRENCY -> seconds; checks that COUNT were sent
   rm -f "$WORK/district/muster.sqlite"*; cp "$WORK/prepared.sqlite" "$WORK/district/muster.sqlite"
   write_config "$1"
-  local secs; secs="$(cd "$WORK/district" && timed "$MUSTER" tick --now "$T" 2>"$WORK/tick-$1.log")"
+  local secs; secs="$(cd "$WORK/district" && timed /usr/bin/time -f "%U %S" -o "$WORK/cpu-$1" "$MUSTER" tick --now "$T" 2>"$WORK/tick-$1.log")"
   if ! grep -q "delivered  $COUNT sent, 0 deferred, 0 failed" "$WORK/out"; then
     echo "muster tick did not send all $COUNT:" >&2; cat "$WORK/out" >&2; exit 1
   fi
   echo "$secs"
+}
+
+split_tick() {  # the two halves of a tick on one connection: plan+render+enqueue (server down), then deliver+record
+  rm -f "$WORK/district/muster.sqlite"*; cp "$WORK/prepared.sqlite" "$WORK/district/muster.sqlite"
+  write_config 1
+  local dead; dead="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  local later; later="$(python3 -c 'import sys; print(sys.argv[1][:14] + "05:00Z")' "$T")"
+  ENQ="$(cd "$WORK/district" && MUSTER_TRANSPORT="smtp://127.0.0.1:$dead" timed "$MUSTER" tick --now "$T" 2>/dev/null || true)"
+  DEL="$(cd "$WORK/district" && timed "$MUSTER" tick --now "$later" 2>/dev/null)"
+  grep -q "delivered  $COUNT sent" "$WORK/out" || { echo "split: the second tick did not send all $COUNT" >&2; cat "$WORK/out" >&2; }
 }
 
 if [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
@@ -109,6 +119,7 @@ if [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
   SIZE="$(sqlite3 "$WORK/district/muster.sqlite" "SELECT CAST(avg(length(message)) AS INTEGER) FROM muster_outbox")"
   TICK4="$(rate "$COUNT" "$(run_tick 4)")"
   echo "muster's messages: $SIZE bytes on average (meeting-tomorrow with a calendar invite)"
+  echo "muster tick CPU time: $(cat "$WORK/cpu-1" | awk '{print $1 " s user, " $2 " s sys"}') on 1 connection; $(cat "$WORK/cpu-4" | awk '{print $1 " s user, " $2 " s sys"}') on 4"
 else
   echo "SMTP baselines: $COUNT messages to smtp-sink on 127.0.0.1:$PORT ($(nproc) cores)"
 fi
@@ -126,6 +137,10 @@ row "python smtplib, 1 reused connection, 2 KB messages" "$PY"
 if [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
   row "muster tick end to end, 1 connection" "$TICK1"
   row "muster tick end to end, 4 connections" "$TICK4"
+  if [ "${MUSTER_BENCH_SPLIT:-1}" = "1" ]; then
+    split_tick
+    python3 -c "import sys; print(f'  of which plan, render, enqueue: {float(sys.argv[1]):.2f} s; deliver and record, 1 connection: {float(sys.argv[2]):.2f} s ({int(sys.argv[3]) / float(sys.argv[2]):.0f} msg/s)')" "$ENQ" "$DEL" "$COUNT"
+  fi
   ratio "muster 1 connection / smtp-source 1" "$TICK1" "$S1" 0.8
   ratio "muster 4 connections / 4,000 msg/s" "$TICK4" 4000 1
   ratio "muster 1 connection / python smtplib" "$TICK1" "$PY" 3
