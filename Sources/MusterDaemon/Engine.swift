@@ -49,7 +49,7 @@ public struct Engine: Sendable {
     public let links: (any LinkMaking)?
     public let logger: Logger
     /// Entries claimed and handed to the transport at once.
-    public var batchSize = 200
+    public var batchSize = 500
 
     public init(district: District, transport: any MailTransport, links: (any LinkMaking)?, logger: Logger) {
         self.district = district; self.transport = transport; self.links = links; self.logger = logger
@@ -113,30 +113,43 @@ public struct Engine: Sendable {
     }
 
     /// Claims due entries batch by batch and hands them to the transport, recording each result.
-    /// Stops early when a whole batch finds the transport down: the rest wait for the next tick.
+    /// A batch's results are recorded while the next batch is on the wire, so the database and the
+    /// network overlap. Stops early when a whole batch finds the transport down: the rest wait for
+    /// the next tick.
     public func deliver(now: Date, into s: inout TickSummary) async throws {
         let sender = district.config.mail.from.address
+        var done: (batch: [OutboxEntry], results: [DeliveryResult])?
         while true {
             let batch = try outbox.claimDue(now: now, limit: batchSize)
-            if batch.isEmpty { return }
+            if batch.isEmpty { break }
             let messages = batch.map {
                 OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
             }
-            let results = await transport.send(messages)
-            let clock = Date() > now ? Date() : now
-            try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: clock)
-            var down = 0
-            for (entry, result) in zip(batch, results) {
-                s.attempted += 1
-                let status: String
-                switch result {
-                case .sent: s.sent += 1; status = "sent"
-                case let .deferred(_, transportDown): s.deferred += 1; status = "deferred"; if transportDown { s.transportDown += 1; down += 1 }
-                case .failed: s.failed += 1; status = "failed"
-                }
-                logger.info("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=\(status) attempt=\(entry.attempts + 1) reply=\"\(Self.logSafe(result.reply))\"")
+            async let sending = transport.send(messages)
+            if let d = done { try record(d.batch, d.results, now: now, into: &s); done = nil }
+            let results = await sending
+            if batch.count == results.filter(\.isTransportDown).count {
+                try record(batch, results, now: now, into: &s)
+                return
             }
-            if down == batch.count { return }
+            done = (batch, results)
+        }
+        if let d = done { try record(d.batch, d.results, now: now, into: &s) }
+    }
+
+    /// Records one batch's results, counts them and logs one line each.
+    func record(_ batch: [OutboxEntry], _ results: [DeliveryResult], now: Date, into s: inout TickSummary) throws {
+        let clock = Date() > now ? Date() : now
+        try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: clock)
+        for (entry, result) in zip(batch, results) {
+            s.attempted += 1
+            let status: String
+            switch result {
+            case .sent: s.sent += 1; status = "sent"
+            case let .deferred(_, transportDown): s.deferred += 1; status = "deferred"; if transportDown { s.transportDown += 1 }
+            case .failed: s.failed += 1; status = "failed"
+            }
+            logger.info("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=\(status) attempt=\(entry.attempts + 1) reply=\"\(Self.logSafe(result.reply))\"")
         }
     }
 
@@ -145,5 +158,13 @@ public struct Engine: Sendable {
         DeliveryResult.redactAddresses(reply)
             .replacingOccurrences(of: "\"", with: "'")
             .components(separatedBy: .newlines).joined(separator: " ")
+    }
+}
+
+extension DeliveryResult {
+    /// A deferral because the transport could not be used at all.
+    var isTransportDown: Bool {
+        if case .deferred(_, true) = self { return true }
+        return false
     }
 }

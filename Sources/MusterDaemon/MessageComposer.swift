@@ -18,7 +18,16 @@ struct MessageComposer: Sendable {
 
     func compose(_ occurrences: [Occurrence], suppressions: SuppressionList, now: Date) throws -> [NewOutboxEntry] {
         let inputs = try RenderInputs.load(for: occurrences, district: district, now: now)
-        return occurrences.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now) }
+        // Rendering is pure and most of a tick's work: spread it over the cores, in slices, order kept.
+        let slices = occurrences.count < 64 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        if slices == 1 { return occurrences.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now) } }
+        let out = ComposedSlices(count: slices)
+        let per = (occurrences.count + slices - 1) / slices
+        DispatchQueue.concurrentPerform(iterations: slices) { k in
+            let part = occurrences[min(k * per, occurrences.count)..<min((k + 1) * per, occurrences.count)]
+            out.set(k, part.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now) })
+        }
+        return out.joined()
     }
 
     func compose(_ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date) -> NewOutboxEntry {
@@ -113,4 +122,13 @@ enum RenderInputs {
         }
         return out
     }
+}
+
+/// The slices composed in parallel, gathered in order.
+private final class ComposedSlices: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slices: [[NewOutboxEntry]]
+    init(count: Int) { slices = Array(repeating: [], count: count) }
+    func set(_ k: Int, _ entries: [NewOutboxEntry]) { lock.lock(); slices[k] = entries; lock.unlock() }
+    func joined() -> [NewOutboxEntry] { lock.lock(); defer { lock.unlock() }; return slices.flatMap { $0 } }
 }

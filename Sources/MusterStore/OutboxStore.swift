@@ -105,9 +105,17 @@ public struct OutboxStore: Sendable {
     public func record(_ results: [(id: Int64, result: DeliveryResult)], now: Date) throws -> [OutboxTransition?] {
         let stamp = OutboxTime.format(now)
         return try pool.write { db in
+            // Cached statements: a batch of thousands prepares each statement once.
+            let select = try db.cachedStatement(sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?")
+            let update = try db.cachedStatement(sql: """
+                UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
+                    reason = ?, updated_at = ?, sent_at = ?
+                WHERE id = ?
+                """)
             var transitions: [OutboxTransition?] = []
+            transitions.reserveCapacity(results.count)
             for (id, result) in results {
-                guard let row = try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?", arguments: [id])
+                guard let row = try Row.fetchOne(select, arguments: [id])
                 else { transitions.append(nil); continue }
                 let entry = OutboxEntry(row: row, withMessage: false)
                 let t = OutboxTransition.after(result, entry: entry.status, now: now, policy: policy)
@@ -133,11 +141,7 @@ public struct OutboxStore: Sendable {
                 case .expired: reason = "expired before it could be sent"
                 default: break
                 }
-                try db.execute(sql: """
-                    UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
-                        reason = ?, updated_at = ?, sent_at = ?
-                    WHERE id = ?
-                    """, arguments: [
+                try update.execute(arguments: [
                         t.state.rawValue, t.attempts, t.nextAttemptAt.map(OutboxTime.format) ?? OutboxTime.format(entry.nextAttemptAt),
                         reply, reason, stamp, t.state == .sent ? stamp : nil, id,
                     ])
