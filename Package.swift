@@ -112,7 +112,11 @@ let package = Package(
         .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MusterEndToEndTests",
-            dependencies: ["MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterTestSupport"],
+            dependencies: [
+                "MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]
