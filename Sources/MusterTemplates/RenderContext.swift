@@ -57,15 +57,24 @@ enum RenderContext {
 
     /// Sets `key` only for a value with some text in it.
     static func put(_ dict: inout [String: Any], _ key: String, _ value: String?) {
-        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        guard let value, value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { return }
         dict[key] = value
+    }
+
+    /// A name or other one-line value from the data with control characters (CR, LF, tab, NUL ...)
+    /// made spaces, so that a hostile value cannot start a new line in a message's text either.
+    static func oneLine(_ value: String?) -> String? {
+        guard let value else { return nil }
+        guard value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     static func person(_ m: Member) -> [String: Any] {
         var p: [String: Any] = [:]
-        put(&p, "first_name", m.firstName)
-        put(&p, "last_name", m.lastName)
-        let full = [m.firstName, m.lastName ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }
+        let first = oneLine(m.firstName) ?? "", last = oneLine(m.lastName)
+        put(&p, "first_name", first)
+        put(&p, "last_name", last)
+        let full = [first, last ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
         put(&p, "name", full)
         return p

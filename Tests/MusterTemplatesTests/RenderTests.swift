@@ -33,6 +33,16 @@ import Testing
         #expect(m.html == "<p>Hello O&#39;Brien &amp; &lt;Sons&gt;</p><p>Bye O&#39;Brien &amp; &lt;Sons&gt;</p>")
     }
 
+    @Test func aNameWithLineBreaksCannotStartANewLineInTheText() throws {
+        // Given a hostile first name with CR LF and a header-like tail
+        let set = Self.set(["t.mustache": "---\nsubject: \"Hi {{member.first_name}}\"\n---\nHello {{member.first_name}},\nbye\n"])
+        // When rendered
+        let m = try set.render(template: "t", input: Self.input(firstName: "Eve\r\nBcc: victim@example.com"))
+        // Then the name stays on its line in the text and the subject
+        #expect(m.text == "Hello Eve  Bcc: victim@example.com,\nbye\n")
+        #expect(!m.subject.contains("\n") && !m.subject.contains("\r"))
+    }
+
     @Test func aTextTemplateWithoutHTMLHasNoHTMLPart() throws {
         let set = Self.set(["t.mustache": "---\nsubject: Hi\n---\nHello\n"])
         let m = try set.render(template: "t", input: Self.input())
