@@ -113,29 +113,43 @@ public struct Engine: Sendable {
     /// Claims due entries batch by batch and hands them to the transport, recording each result.
     /// Stops early when a whole batch finds the transport down: the rest wait for the next tick.
     public func deliver(now: Date, into s: inout TickSummary) async throws {
+        while try await deliverBatch(now: now, into: &s) == .delivered {}
+    }
+
+    /// What one batch came to.
+    public enum BatchOutcome: Sendable, Equatable {
+        /// Nothing was due.
+        case nothingDue
+        /// A batch was handed over and recorded; more may be due.
+        case delivered
+        /// Every message of the batch found the transport down (all deferred).
+        case transportDown
+    }
+
+    /// Claims at most `batchSize` due entries, hands them to the transport and records each result.
+    /// The daemon calls this once per turn, so a shutdown waits for one batch at most.
+    public func deliverBatch(now: Date, into s: inout TickSummary) async throws -> BatchOutcome {
         let sender = district.config.mail.from.address
-        while true {
-            let batch = try outbox.claimDue(now: now, limit: batchSize)
-            if batch.isEmpty { return }
-            let messages = batch.map {
-                OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
-            }
-            let results = await transport.send(messages)
-            let clock = Date() > now ? Date() : now
-            try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: clock)
-            var down = 0
-            for (entry, result) in zip(batch, results) {
-                s.attempted += 1
-                let status: String
-                switch result {
-                case .sent: s.sent += 1; status = "sent"
-                case let .deferred(_, transportDown): s.deferred += 1; status = "deferred"; if transportDown { s.transportDown += 1; down += 1 }
-                case .failed: s.failed += 1; status = "failed"
-                }
-                logger.info("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=\(status) attempt=\(entry.attempts + 1) reply=\"\(Self.logSafe(result.reply))\"")
-            }
-            if down == batch.count { return }
+        let batch = try outbox.claimDue(now: now, limit: batchSize)
+        if batch.isEmpty { return .nothingDue }
+        let messages = batch.map {
+            OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
         }
+        let results = await transport.send(messages)
+        let clock = Date() > now ? Date() : now
+        try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: clock)
+        var down = 0
+        for (entry, result) in zip(batch, results) {
+            s.attempted += 1
+            let status: String
+            switch result {
+            case .sent: s.sent += 1; status = "sent"
+            case let .deferred(_, transportDown): s.deferred += 1; status = "deferred"; if transportDown { s.transportDown += 1; down += 1 }
+            case .failed: s.failed += 1; status = "failed"
+            }
+            logger.info("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=\(status) attempt=\(entry.attempts + 1) reply=\"\(Self.logSafe(result.reply))\"")
+        }
+        return down == batch.count ? .transportDown : .delivered
     }
 
     /// A reply as it may go in a log line: addresses removed, quotes and line ends flattened.

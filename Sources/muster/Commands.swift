@@ -8,6 +8,7 @@ enum MusterCommands {
         CheckCommand.self,
         PlanCommand.self,
         TickCommand.self,
+        RunCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }
