@@ -53,7 +53,7 @@ extension Engine {
     }
 
     /// `rules` with each audience narrowed to `members`.
-    static func narrow(_ rules: [Rule], to members: [Int64]) -> [Rule] {
+    public static func narrow(_ rules: [Rule], to members: [Int64]) -> [Rule] {
         let only = "m.id IN (\(members.map(String.init).joined(separator: ",")))"
         return rules.map { rule in
             var r = rule

@@ -1,0 +1,88 @@
+// Another program holding the database's write lock is waited for, never an error.
+import Foundation
+import MusterCore
+import MusterDaemon
+import MusterTestSupport
+import Testing
+
+@Suite struct ConcurrentWriterTests {
+    /// Starts a Python process that opens a write transaction on `database`, inserts a member,
+    /// says "locked", holds the lock `seconds`, then commits and exits.
+    static func holdWriteLock(_ database: String, seconds: Double, joinedOn: String = "2020-01-01") throws -> (Process, Pipe) {
+        let script = """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("INSERT INTO members(id, membership_number, first_name, email, status, joined_on) "
+                      "VALUES (900, 'N900', 'Late', 'late@example.org', 'active', ?)", (sys.argv[3],))
+            print("locked", flush=True)
+            time.sleep(float(sys.argv[2]))
+            c.execute("COMMIT")
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, database, String(seconds), joinedOn]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let said = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        guard said.hasPrefix("locked") else { throw TestSupportError("the lock holder did not start: \(said)") }
+        return (p, out)
+    }
+
+    /// Given 300 meeting reminders due and another process holding a write transaction for 2 s,
+    /// when a tick runs,
+    /// then it waits for the lock, completes without error, and delivers all 300.
+    @Test func aTickWaitsForAnotherWritersTransaction() async throws {
+        let server = try SMTPTestServer()
+        let district = try DaemonDistrict(transport: server.url)
+        try district.addMembers(300)
+        try district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
+        let config = try Config.load(path: district.config)
+        let engine = Engine(district: try District.load(config: config), transport: try config.makeTransport(), links: nil,
+                            logger: .init(label: "test"))
+
+        let (holder, _) = try Self.holdWriteLock(district.database, seconds: 2)
+        let started = Date()
+        let summary = try await engine.tick(now: ISOTime.parseInstant("2026-11-23T09:00:00Z")!)
+        let waited = Date().timeIntervalSince(started)
+        holder.waitUntilExit()
+
+        #expect(waited >= 1.5, "the tick did not wait for the lock (\(waited) s)")
+        #expect(holder.terminationStatus == 0)
+        #expect(summary.queued == 300)
+        #expect(summary.sent == 300)
+        #expect(try server.received().count == 300)
+        #expect(try district.sql("SELECT count(*) FROM members;") == "301")
+    }
+
+    /// Given a daemon delivering 1,000 reminders, when another process holds the write lock for
+    /// 2 s mid-delivery while inserting a member who joined today, then the daemon's delivery
+    /// pauses for the lock, no error is logged, and after the commit the newcomer is planned too.
+    @Test func theDaemonWaitsForAnotherWriterAndThenPlansWhatItWrote() throws {
+        let server = try SMTPTestServer()
+        let district = try DaemonDistrict(transport: server.url, concurrency: 1)
+        try district.addMembers(1_000)
+        try district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
+        let daemon = try DaemonProcess(district, arguments: ["--now", "2026-11-23T09:00:00Z"])
+        try daemon.waitForLog("status=sent")
+
+        let (holder, _) = try Self.holdWriteLock(district.database, seconds: 2, joinedOn: "2026-11-23")
+        usleep(800_000)
+        let sentEarly = try district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'sent';")
+        usleep(800_000)
+        let sentLate = try district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'sent';")
+        holder.waitUntilExit()
+
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, try server.received().count < 1_002 { usleep(50_000) }
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        #expect(sentEarly == sentLate, "the daemon wrote while another process held the lock")
+        #expect(Int(sentLate) ?? 0 < 1_000)
+        #expect(try district.sql("SELECT state || ' ' || count(*) FROM muster_outbox GROUP BY state;") == "sent 1002")
+        #expect(try server.received().filter { $0.rcptTos == ["late@example.org"] }.count == 2)
+        #expect(!daemon.log.contains(" error "), "\(daemon.log)")
+        #expect(daemon.log.contains("pass=members members=1 due=2 queued=2"), "\(daemon.log)")
+    }
+}
