@@ -14,7 +14,7 @@ import Testing
             c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
             c.execute("BEGIN IMMEDIATE")
             c.execute("INSERT INTO members(id, membership_number, first_name, email, status, joined_on) "
-                      "VALUES (900, 'N900', 'Late', 'late@example.org', 'active', ?)", (sys.argv[3],))
+                      "VALUES (5000, 'N5000', 'Late', 'late@example.org', 'active', ?)", (sys.argv[3],))
             print("locked", flush=True)
             time.sleep(float(sys.argv[2]))
             c.execute("COMMIT")
