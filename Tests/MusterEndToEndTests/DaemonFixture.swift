@@ -1,6 +1,11 @@
 // Test helpers for the daemon: a small district on disk, and the real `muster` binary run as a child process.
 import Foundation
 import MusterTestSupport
+import Testing
+
+/// The suites that run the real binary with a real SMTP server, one test at a time: each starts
+/// Python and muster processes that keep both cores busy, and other suites' timing tests share them.
+@Suite(.serialized) enum DaemonProcessTests {}
 
 /// A district in a temporary folder: muster.yaml pointing at `transport`, one meeting-reminder rule
 /// (the day before, no `at`: due exactly 24 h before the start), one welcome rule (`after: 0d`, no
@@ -136,4 +141,50 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     deinit { if process.isRunning { kill(pid, SIGKILL) } }
+}
+
+/// Runs blocking work (waiting for a child process, polling files) on a thread of its own, so that
+/// it neither holds one of the few cooperative threads other tests need nor waits for one: a test
+/// that must act at a moment (a kill mid-delivery) does the whole sequence in one `offPool` block.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Waits until `condition` holds, looking every 10 ms; false after `timeout` seconds. Blocking.
+func eventually(_ timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(10_000)
+    }
+    return try condition()
+}
+
+// Async faces of the blocking helpers, preferred in async test bodies: the work runs `offPool`.
+extension DaemonDistrict {
+    static func make(transport: String, concurrency: Int = 4, extraRules: [String: String] = [:]) async throws -> DaemonDistrict {
+        try await offPool { try DaemonDistrict(transport: transport, concurrency: concurrency, extraRules: extraRules) }
+    }
+
+    @discardableResult
+    func sql(_ statements: String) async throws -> String {
+        try await offPool { try self.sql(statements) }
+    }
+
+    func addMembers(_ count: Int) async throws {
+        try await offPool { try self.addMembers(count) }
+    }
+}
+
+/// Starts the test SMTP server (a Python process) off the cooperative pool.
+func startTestServer(options: [String] = []) async throws -> SMTPTestServer {
+    try await offPool { try SMTPTestServer(options: options) }
+}
+
+extension SMTPTestServer {
+    func received() async throws -> [ReceivedMessage] {
+        try await offPool { try self.received() }
+    }
 }

@@ -43,25 +43,25 @@ import Testing
 
     // MARK: DataWatcher
 
-    @Test func noticesOtherProgramsMembersAndSharedRowsButNotItsOwnOutboxWrites() throws {
-        let district = try DaemonDistrict(transport: "file:outbox/")
-        try district.addMembers(3)
+    @Test func noticesOtherProgramsMembersAndSharedRowsButNotItsOwnOutboxWrites() async throws {
+        let district = try await DaemonDistrict.make(transport: "file:outbox/")
+        try await district.addMembers(3)
         let store = try Store(path: district.database)
-        let seen = try store.pool.write { db in try ChangeLog.install(db); return try ChangeLog.latest(db) }
+        let seen = try await store.pool.write { db in try ChangeLog.install(db); return try ChangeLog.latest(db) }
         let watcher = try DataWatcher(path: district.database, after: seen)
         #expect(try watcher.poll() == DistrictChanges(through: seen))
         #expect(try watcher.poll() == nil)
 
-        try district.sql("""
+        try await district.sql("""
             INSERT INTO members(id, membership_number, first_name, status) VALUES (10, 'N10', 'Ten', 'active');
             UPDATE members SET section = 'leadership' WHERE id IN (2, 10);
             """)
         #expect(try watcher.poll() == DistrictChanges(members: [10, 2], through: seen + 3))
 
-        try store.pool.write { db in try db.execute(sql: "INSERT INTO muster_meta(key, value) VALUES ('x', 'y')") }
+        try await store.pool.write { db in try db.execute(sql: "INSERT INTO muster_meta(key, value) VALUES ('x', 'y')") }
         #expect(try watcher.poll() == DistrictChanges(through: seen + 3))
 
-        try district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-12-01T18:00:00Z');")
+        try await district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-12-01T18:00:00Z');")
         #expect(try watcher.poll() == DistrictChanges(everything: true, through: seen + 4))
     }
 
@@ -75,16 +75,16 @@ import Testing
         #expect(narrowed.map(\.audience.condition) == ["(m.section = 'x') AND m.id IN (4,17)", "m.id IN (4,17)"])
     }
 
-    @Test func aMembersPassPlansWhatAWholePassWouldForThoseMembers() throws {
-        let district = try DaemonDistrict(transport: "file:outbox/")
-        try district.addMembers(200)
-        try district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
+    @Test func aMembersPassPlansWhatAWholePassWouldForThoseMembers() async throws {
+        let district = try await DaemonDistrict.make(transport: "file:outbox/")
+        try await district.addMembers(200)
+        try await district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
         let engine = try Self.engine(district)
         let first = try engine.planAhead(now: t, lookahead: 3600)
         #expect(first.summary.queued == 200)
 
         // Two members join today (welcome and meeting due), one changes section (nothing new due).
-        try district.sql("""
+        try await district.sql("""
             INSERT INTO members(id, membership_number, first_name, email, status, joined_on) VALUES
                 (301, 'N301', 'A', 'a301@example.org', 'active', '2026-11-23'),
                 (302, 'N302', 'B', 'b302@example.org', 'active', '2026-11-23');
@@ -96,7 +96,7 @@ import Testing
         let whole = try engine.planAhead(now: t.addingTimeInterval(2), lookahead: 3600)
         #expect(whole.summary.due == 204)
         #expect(whole.summary.queued == 0)
-        #expect(try district.sql("SELECT count(*) FROM muster_outbox;") == "204")
+        #expect(try await district.sql("SELECT count(*) FROM muster_outbox;") == "204")
     }
 
     static func engine(_ district: DaemonDistrict) throws -> Engine {
