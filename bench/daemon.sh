@@ -7,6 +7,10 @@
 #   3. idle CPU of `muster run` over 60 s, at 500,000 members (/proc/PID/stat utime+stime)
 #                                                                              target <= 0.5 %
 #   bench/daemon.sh [MEMBERS] [INSERTS]     (defaults 500000 and 10)
+# Measured 2026-11-25 (2 shared cores, load ~7): insert-to-arrival median 184 ms, max 311 ms;
+# idle turn at 500,000 members median 0.005 ms, max 0.105 ms (after own writes 0.27 ms); one
+# changed member's pass 52 ms; whole-district pass 12.6 s (32,790 due, rendered and enqueued);
+# idle CPU 0.10 % over 60 s, RSS 65 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500000}
