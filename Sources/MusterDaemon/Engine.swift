@@ -117,15 +117,11 @@ public struct Engine: Sendable {
     /// network overlap. Stops early when a whole batch finds the transport down: the rest wait for
     /// the next tick.
     public func deliver(now: Date, into s: inout TickSummary) async throws {
-        let sender = district.config.mail.from.address
         var done: (batch: [OutboxEntry], results: [DeliveryResult])?
         while true {
             let batch = try outbox.claimDue(now: now, limit: batchSize)
             if batch.isEmpty { break }
-            let messages = batch.map {
-                OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
-            }
-            async let sending = transport.send(messages)
+            async let sending = transport.send(outgoing(batch))
             if let d = done { try record(d.batch, d.results, now: now, into: &s); done = nil }
             let results = await sending
             if batch.count == results.filter(\.isTransportDown).count {
@@ -135,6 +131,34 @@ public struct Engine: Sendable {
             done = (batch, results)
         }
         if let d = done { try record(d.batch, d.results, now: now, into: &s) }
+    }
+
+    /// What one batch came to.
+    public enum BatchOutcome: Sendable, Equatable {
+        /// Nothing was due.
+        case nothingDue
+        /// A batch was handed over and recorded; more may be due.
+        case delivered
+        /// Every message of the batch found the transport down (all deferred).
+        case transportDown
+    }
+
+    /// Claims at most `batchSize` due entries, hands them to the transport and records each result.
+    /// The daemon calls this once per turn, so a shutdown waits for one batch at most.
+    public func deliverBatch(now: Date, into s: inout TickSummary) async throws -> BatchOutcome {
+        let batch = try outbox.claimDue(now: now, limit: batchSize)
+        if batch.isEmpty { return .nothingDue }
+        let results = await transport.send(outgoing(batch))
+        try record(batch, results, now: now, into: &s)
+        return batch.count == results.filter(\.isTransportDown).count ? .transportDown : .delivered
+    }
+
+    /// The envelope and bytes of claimed entries, as stored.
+    func outgoing(_ batch: [OutboxEntry]) -> [OutgoingMessage] {
+        let sender = district.config.mail.from.address
+        return batch.map {
+            OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
+        }
     }
 
     /// Records one batch's results, counts them and logs one line each.

@@ -12,15 +12,20 @@ public enum MusterBinary {
         return Repository.path(".build/debug/muster")
     }
 
+    /// The path, or an error saying to build first.
+    public static func require() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSupportError("no muster binary at \(path): run `swift build` (or `swift build --build-tests`) before the tests")
+        }
+        return path
+    }
+
     /// Runs `muster ARGS` in `directory` and returns its exit status and output.
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestSupportError("no muster binary at \(path): run `swift build` before the tests")
-        }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
+        p.executableURL = URL(fileURLWithPath: try require())
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

@@ -11,6 +11,7 @@ enum MusterCommands {
         PreviewCommand.self,
         StatusCommand.self,
         SendTestCommand.self,
+        RunCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }

@@ -1,0 +1,174 @@
+// muster run: the long-running service. Plans when something can be due, delivers what is due, sleeps between.
+import Foundation
+import GRDB
+import Logging
+import MusterCore
+import MusterMail
+import MusterStore
+import ServiceLifecycle
+
+/// How often and how far the daemon looks.
+public struct DaemonSettings: Sendable {
+    /// How often the watcher asks the database whether another program committed (`data_version`).
+    public var poll: TimeInterval = 0.3
+    /// How far ahead a whole-district pass looks for the next due instant; also the longest time
+    /// between two whole-district passes.
+    public var lookahead: TimeInterval = 3600
+    /// How long to wait after a turn failed (a database error) before trying again.
+    public var errorBackoff: TimeInterval = 5
+
+    public init() {}
+}
+
+/// The daemon: one `run()`, stopped by the service group on SIGTERM or SIGINT.
+///
+/// Each turn it (1) reloads if SIGHUP asked for it, (2) asks the `DataWatcher` whether another
+/// program wrote, (3) plans what `PlanSchedule` says (nothing, the members that changed, or the
+/// whole district), (4) delivers one batch if something is due, and (5) sleeps until the next
+/// poll, due message, retry or planning instant, whichever is first. The sleep is the only place
+/// a graceful shutdown cuts short: planning stops, the batch in flight finishes and is recorded,
+/// and `run()` returns.
+///
+/// At start-up, entries a crash left `sending` go back to the queue with the same bytes and
+/// Message-ID (`Engine.recover`), and the whole district is planned.
+public struct DaemonService: Service {
+    public let settings: DaemonSettings
+    public let clock: ServiceClock
+    public let reloads: ReloadRequests
+    let start: Engine
+    let makeTransport: @Sendable (Config) throws -> any MailTransport
+
+    /// `makeTransport` builds the transport a reloaded configuration names.
+    public init(
+        engine: Engine, clock: ServiceClock = ServiceClock(), settings: DaemonSettings = DaemonSettings(),
+        reloads: ReloadRequests = ReloadRequests(),
+        makeTransport: @escaping @Sendable (Config) throws -> any MailTransport
+    ) {
+        self.start = engine; self.clock = clock; self.settings = settings; self.reloads = reloads
+        self.makeTransport = makeTransport
+    }
+
+    public func run() async throws {
+        var turn = try DaemonTurn(engine: start, settings: settings, clock: clock)
+        start.logger.notice("daemon=started pid=\(getpid()) now=\(ISOTime.format(clock.now())) poll_ms=\(Int(settings.poll * 1000)) lookahead=\(Int(settings.lookahead))s recovered=\(turn.recovered)")
+        while true {
+            let pause: TimeInterval
+            do {
+                if reloads.take() { turn.reload(makeTransport: makeTransport) }
+                pause = try await turn.once()
+            } catch {
+                start.logger.error("daemon=error retry_in=\(Int(settings.errorBackoff))s error=\"\(Engine.logSafe(String(describing: error)))\"")
+                pause = settings.errorBackoff
+            }
+            guard await Self.sleep(pause) else { break }
+        }
+        start.logger.notice("daemon=stopped reason=\"graceful shutdown\"")
+    }
+
+    /// Sleeps `seconds`; false at once when a graceful shutdown has begun or begins meanwhile.
+    static func sleep(_ seconds: TimeInterval) async -> Bool {
+        if Task.isShuttingDownGracefully { return false }
+        do {
+            let ms = Int64((max(0, seconds) * 1000).rounded(.up))
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(max(ms, 1))) }
+            return !Task.isCancelled
+        } catch {
+            return false
+        }
+    }
+}
+
+/// The daemon's state between turns, and one turn of work.
+struct DaemonTurn {
+    var engine: Engine
+    let settings: DaemonSettings
+    let clock: ServiceClock
+    let watcher: DataWatcher
+    var schedule: PlanSchedule
+    /// The outbox's next due entry (first attempt or retry), re-read whenever the database changed.
+    var nextDue: Date?
+    var recovered = 0
+    /// The change log is planned and deleted up to here.
+    var forgotten: Int64 = 0
+    var logger: Logger { engine.logger }
+
+    init(engine: Engine, settings: DaemonSettings, clock: ServiceClock) throws {
+        self.engine = engine; self.settings = settings; self.clock = clock
+        schedule = PlanSchedule(lookahead: settings.lookahead)
+        let store = engine.district.store
+        // Changes logged before now are covered by the first whole-district pass.
+        let seen = try store.pool.write { db -> Int64 in
+            try ChangeLog.install(db)
+            return try ChangeLog.latest(db)
+        }
+        watcher = try DataWatcher(path: store.path, after: seen)
+        recovered = try engine.recover(now: clock.now())
+        try store.pool.write { db in try ChangeLog.forget(through: seen, db) }
+        forgotten = seen
+    }
+
+    /// Reads config, schedules and templates again; on any problem keeps the current ones.
+    mutating func reload(makeTransport: (Config) throws -> any MailTransport) {
+        do {
+            let district = try engine.district.reloaded(now: clock.now())
+            let transport = try makeTransport(district.config)
+            var fresh = Engine(district: district, transport: transport, links: engine.links, logger: engine.logger)
+            fresh.batchSize = engine.batchSize
+            engine = fresh
+            schedule.rulesChanged = true
+            logger.notice("reload=ok rules=\(district.rules.count)")
+        } catch {
+            let text = String(describing: error).components(separatedBy: .newlines).joined(separator: "; ")
+            logger.error("reload=failed kept=previous error=\"\(text.replacingOccurrences(of: "\"", with: "'"))\"")
+        }
+    }
+
+    /// One turn: plan if needed, deliver one batch if due. Returns how long to sleep before the next.
+    mutating func once() async throws -> TimeInterval {
+        let now = clock.now()
+        let changes = try watcher.poll()
+        if changes != nil { nextDue = try engine.outbox.nextDue() }
+        let action = schedule.decide(now: now, changes: changes)
+        switch action {
+        case .none:
+            break
+        case let .members(ids):
+            let r = try engine.planMembers(ids, now: now, lookahead: settings.lookahead)
+            schedule.planned(everything: false, now: now, nextTimeDue: r.nextTimeDue)
+            log(r, pass: "members", extra: "members=\(ids.count)")
+        case let .everything(reason):
+            let r = try engine.planAhead(now: now, lookahead: settings.lookahead)
+            schedule.planned(everything: true, now: now, nextTimeDue: r.nextTimeDue)
+            let expired = try engine.outbox.expire(now: now)
+            log(r, pass: "everything", extra: "reason=\(reason) expired=\(expired)")
+        }
+        if let changes, changes.through > forgotten {
+            try ChangeLog.forget(through: changes.through, in: engine.district.store)
+            forgotten = changes.through
+        }
+        if action != .none { nextDue = try engine.outbox.nextDue() }
+
+        if let due = nextDue, due <= now {
+            var s = TickSummary()
+            let outcome = try await engine.deliverBatch(now: now, into: &s)
+            nextDue = try engine.outbox.nextDue()
+            if outcome == .delivered { return 0 }
+        }
+        var wake = now.addingTimeInterval(settings.poll)
+        if let p = schedule.nextPlanAt, p < wake { wake = p }
+        if let d = nextDue, d < wake { wake = d }
+        return wake.timeIntervalSince(clock.now())
+    }
+
+    private func log(_ r: PassReport, pass: String, extra: String) {
+        let s = r.summary
+        let skipped = s.skippedPastGrace.values.reduce(0, +)
+        let next = schedule.nextPlanAt.map(ISOTime.format) ?? "-"
+        let line: Logger.Message = "pass=\(pass) \(extra) due=\(s.due) queued=\(s.queued) suppressed=\(s.suppressed) failed=\(s.failedAtEnqueue) skipped=\(skipped) next_plan=\(next) duration_ms=\(String(format: "%.1f", r.seconds * 1000))"
+        if s.queued + s.suppressed + s.failedAtEnqueue > 0 || pass == "everything" {
+            logger.info(line)
+        } else {
+            logger.debug(line)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// muster run: the daemon, in a service group that turns SIGTERM and SIGINT into a graceful shutdown.
+import ArgumentParser
+import Foundation
+import Logging
+import MusterCore
+import MusterDaemon
+import ServiceLifecycle
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The daemon: plan and deliver as things fall due, until SIGTERM or SIGINT.",
+        discussion: """
+            Sleeps until the next due message, retry or planning instant, and notices rows other programs \
+            write within a second. SIGHUP reloads muster.yaml, schedules and templates (a broken set is \
+            refused and logged; the old one stays). SIGTERM and SIGINT stop planning, finish the messages \
+            in flight and exit 0.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    /// For tests and benchmarks: the daemon's clock starts at this instant and then runs at the
+    /// wall clock's pace.
+    @Option(help: .hidden)
+    var now: String?
+
+    /// For the benchmark: plan once, time turns with nothing changed, print, exit; delivers nothing.
+    @Flag(help: .hidden)
+    var onceBench = false
+
+    @Option(help: .hidden)
+    var pollMilliseconds: Int = 300
+
+    func run() async throws {
+        // A parent (a test runner) may have blocked these; the service group needs to see them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+
+        let config = try global.loadConfig()
+        let logger = makeLogger(global.logLevel)
+        let district = try District.load(config: config)
+        let engine = Engine(district: district, transport: try config.makeTransport(), links: try makeLinks(config), logger: logger)
+        var settings = DaemonSettings()
+        settings.poll = Double(max(10, pollMilliseconds)) / 1000
+        let clock = ServiceClock(startingAt: now == nil ? nil : try parseNow(now))
+        let reloads = ReloadRequests()
+        let daemon = DaemonService(engine: engine, clock: clock, settings: settings, reloads: reloads) { try $0.makeTransport() }
+        if onceBench {
+            print(try daemon.benchmarkPlanning(runs: 1000).text)
+            return
+        }
+        let hangups = await ReloadSignalService(requests: reloads)
+        var lifecycleLogger = logger
+        lifecycleLogger.logLevel = max(logger.logLevel, .notice)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: hangups),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: lifecycleLogger))
+        try await group.run()
+    }
+}

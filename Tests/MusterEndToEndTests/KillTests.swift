@@ -1,0 +1,85 @@
+// Crash safety of the real binary: SIGKILL at random moments while it delivers, restart, lose nothing.
+import Foundation
+import MusterTestSupport
+import Testing
+
+extension DaemonProcessTests {
+@Suite struct KillTests {
+    /// Given 2,000 meeting reminders due at T and a real SMTP server,
+    /// when `muster run --now T` is killed with SIGKILL at random moments of its delivery and
+    /// restarted each time,
+    /// then every message arrives at least once, only messages in flight at a kill arrive twice,
+    /// and a repeat carries the same Message-ID and the same bytes.
+    @Test func killedMidDeliveryLosesNothingAndRepeatsOnlyWhatWasInFlight() async throws {
+        let server = try await startTestServer()
+        let district = try await DaemonDistrict.make(transport: server.url)
+        try await district.addMembers(2_000)
+        try await district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
+        let now = "2026-11-23T09:00:00Z"
+
+        struct Runs: Sendable {
+            var inFlightAtKills: Set<String> = []
+            var kills = 0
+            /// Per start: the number of entries `sending` before it, and its `daemon=started` line.
+            var starts: [(expected: Int, line: String)] = []
+            var lastExit: Int32 = -1
+        }
+        let runs = try await offPool { () throws -> Runs in
+            var r = Runs()
+            var expected = 0
+            var generator = SystemRandomNumberGenerator()
+            while r.kills < 6 {
+                let daemon = try DaemonProcess(district, arguments: ["--now", now], logName: "run\(r.kills).log")
+                r.starts.append((expected, try daemon.waitForLog("daemon=started")))
+                // Some delivery has begun: kill at a random moment after that.
+                _ = try? daemon.waitForLog("status=sent", timeout: 10)
+                usleep(UInt32.random(in: 0...400_000, using: &generator))
+                daemon.signal(SIGKILL)
+                daemon.waitForExit()
+                r.kills += 1
+                let sending = try district.sql("SELECT message_id FROM muster_outbox WHERE state = 'sending';")
+                    .split(separator: "\n").map(String.init)
+                r.inFlightAtKills.formUnion(sending)
+                expected = sending.count
+                if try district.sql("SELECT count(*) FROM muster_outbox WHERE state IN ('queued','sending');") == "0" { break }
+            }
+            // A last run without a kill finishes the work, then stops gracefully.
+            let last = try DaemonProcess(district, arguments: ["--now", now], logName: "last.log")
+            r.starts.append((expected, try last.waitForLog("daemon=started")))
+            _ = try eventually(60) {
+                try district.sql("SELECT count(*) FROM muster_outbox WHERE state IN ('queued','sending');") == "0"
+            }
+            last.signal(SIGTERM)
+            r.lastExit = last.waitForExit()
+            return r
+        }
+        let inFlightAtKills = runs.inFlightAtKills, kills = runs.kills
+        for (expected, line) in runs.starts { #expect(line.hasSuffix("recovered=\(expected)"), "\(line)") }
+        #expect(runs.lastExit == 0)
+
+        // Then: the outbox planned each message once and sent them all.
+        #expect(try await district.sql("SELECT state || ' ' || count(*) FROM muster_outbox GROUP BY state;") == "sent 2000")
+        let outboxIDs = Set(try await district.sql("SELECT message_id FROM muster_outbox;").split(separator: "\n").map(String.init))
+        #expect(outboxIDs.count == 2_000)
+
+        // Every message received at least once, nothing received that the outbox does not hold.
+        let received = try await server.receivedOffPool()
+        var byID: [String: [ReceivedMessage]] = [:]
+        for m in received { byID[m.messageID ?? "", default: []].append(m) }
+        #expect(Set(byID.keys) == outboxIDs)
+
+        // Repeats only among those in flight at a kill, each with the same bytes.
+        let repeated = byID.filter { $0.value.count > 1 }
+        let outsideFlight = Set(repeated.keys).subtracting(inFlightAtKills)
+        #expect(outsideFlight.isEmpty, "repeated but not in flight at a kill: \(outsideFlight.sorted().prefix(5))")
+        for (_, copies) in repeated {
+            let first = server.bytes(of: copies[0])
+            for c in copies.dropFirst() { #expect(server.bytes(of: c) == first) }
+        }
+        #expect(kills >= 2)
+        #expect(!inFlightAtKills.isEmpty, "no kill found a message in flight, so the test proved nothing")
+        print("kill test: \(kills) kills, \(inFlightAtKills.count) in flight at a kill, \(repeated.count) received twice, "
+            + "\(received.count) received for 2000 messages; recovered at starts: \(runs.starts.map(\.expected))")
+    }
+}
+}
