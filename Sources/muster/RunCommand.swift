@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MusterCore
 import MusterDaemon
+import MusterLinks
 import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
@@ -41,7 +42,8 @@ struct RunCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let logger = makeLogger(global.logLevel)
         let district = try District.load(config: config)
-        let engine = Engine(district: district, transport: try config.makeTransport(), links: try makeLinks(config), logger: logger)
+        let signer = try makeSigner(config)
+        let engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
         var settings = DaemonSettings()
         settings.poll = Double(max(10, pollMilliseconds)) / 1000
         let clock = ServiceClock(startingAt: now == nil ? nil : try parseNow(now))
@@ -52,13 +54,22 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let hangups = await ReloadSignalService(requests: reloads)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: hangups),
+        ]
+        if let signer {
+            // The links in messages (unsubscribe, "I've voted", RSVP), served at links.listen.
+            let app = try makeLinksApplication(
+                config: config.links, store: district.store, signer: signer, organisation: config.organisation,
+                logger: logger, topics: LinkTopics(Array(Set(district.rules.map(\.topic))).sorted()), now: { clock.now() },
+                onServerRunning: { port in logger.notice("links=listening port=\(port)") })
+            services.append(.init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         var lifecycleLogger = logger
         lifecycleLogger.logLevel = max(logger.logLevel, .notice)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [
-                .init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: hangups),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: lifecycleLogger))
         try await group.run()
