@@ -3,23 +3,18 @@
 #
 # Target: >= 2,000 valid one-click POSTs a second, no errors, on 127.0.0.1 only.
 #
-# Until `muster run` serves the links, the listener runs inside the test binary: the test
-# BenchServer.serveForBenchmark (Tests/MusterLinksTests/BenchServer.swift) is enabled only when
-# MUSTER_LINKS_BENCH_DIR is set. It makes a fresh SQLite file with one queued newsletter message for each of
-# MEMBERS members, writes one signed /u/{token} path per member to tokens.txt, serves on 127.0.0.1:PORT, and
-# stops when the file `stop` appears. Each POST is a real one: it verifies the HMAC, inserts the suppression
-# and suppresses the queued row, in one SQLite transaction (WAL, the Store's settings).
+# The listener is the real one: `muster run` (release build) on a district of MEMBERS members who each
+# got a welcome message through the file transport; the one-click URLs are read from those messages'
+# List-Unsubscribe headers. Each POST verifies the HMAC and records the unsubscribe in SQLite (WAL).
 #
-#   bench/links-load.sh                 # debug build (what `swift build` already made)
-#   BENCH_CONFIG=release bench/links-load.sh   # release build (slow to build the first time: ~4 min, 1 GiB)
+#   bench/links-load.sh
 #
 # The load is bounded: wrk -t2 -c32 -d10s (override with THREADS, CONNECTIONS, DURATION), loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONFIG=${BENCH_CONFIG:-debug}
 PORT=${PORT:-18025}
-MEMBERS=${MEMBERS:-50000}
+MEMBERS=${MEMBERS:-20000}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10s}
@@ -29,26 +24,53 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y wrk >/dev/null
 fi
 
-# A release test binary needs -enable-testing: the test targets use @testable imports.
-FLAGS=(-c "$CONFIG")
-if [ "$CONFIG" = release ]; then FLAGS+=(-Xswiftc -enable-testing); fi
-echo "links-load: building ($CONFIG)" >&2
-swift build "${FLAGS[@]}" --build-tests 2>&1 | grep -E "error|Compiling|Build complete" | tail -3 >&2
+echo "links-load: building (release)" >&2
+swift build -c release --product muster 2>&1 | grep -E "error|Build" | tail -2 >&2
+BIN=$PWD/.build/release/muster
 
 work=$(mktemp -d /tmp/muster-links-bench.XXXXXX)
-MUSTER_LINKS_BENCH_DIR="$work" MUSTER_LINKS_BENCH_PORT="$PORT" MUSTER_LINKS_BENCH_MEMBERS="$MEMBERS" \
-    swift test "${FLAGS[@]}" --skip-build --filter 'BenchServer/serveForBenchmark' >"$work/server.log" 2>&1 &
+export MUSTER_LINK_SECRET="bench-secret-bench-secret-bench-secret-bench-secret"
+mkdir -p "$work/schedules"
+cat >"$work/schedules/welcome.yaml" <<YAML
+kind: sequence
+anchor: joined_on
+topic: welcome
+steps:
+  - { after: 0d, template: welcome-1 }
+YAML
+cat >"$work/muster.yaml" <<YAML
+organisation: { name: Bench District, timezone: Europe/London }
+database: $work/muster.sqlite
+schedules: $work/schedules
+templates: $PWD/templates
+mail:
+  from: "Bench <bench@example.org>"
+  transport: file:$work/outbox/
+links:
+  base_url: http://127.0.0.1:$PORT
+  listen: 127.0.0.1:$PORT
+YAML
+"$BIN" --config "$work/muster.yaml" init >/dev/null
+sqlite3 "$work/muster.sqlite" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $MEMBERS)
+  INSERT INTO members(id, membership_number, first_name, email, status, joined_on)
+  SELECT i, 'N' || i, 'M', 'm' || i || '@example.org', 'active', '2026-11-23' FROM n;"
+echo "links-load: delivering $MEMBERS welcomes to $work/outbox" >&2
+"$BIN" --config "$work/muster.yaml" --log-level warning tick --now 2026-11-23T09:00:00Z >/dev/null
+grep -rh '^List-Unsubscribe: <' "$work/outbox" | sed -E 's#^List-Unsubscribe: <https?://[^/]+(/[^>]*)>.*#\1#' | tr -d '\r' >"$work/tokens.txt"
+echo "links-load: $(wc -l <"$work/tokens.txt") one-click URLs" >&2
+
+"$BIN" --config "$work/muster.yaml" --log-level warning run >"$work/server.log" 2>&1 &
 server=$!
 cleanup() {
-    touch "$work/stop"
+    kill -TERM "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 240); do
-    if [ -s "$work/tokens.txt" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$server" 2>/dev/null; then echo "links-load: the server stopped:" >&2; cat "$work/server.log" >&2; exit 1; fi
+for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$server" 2>/dev/null; then echo "links-load: muster run stopped:" >&2; cat "$work/server.log" >&2; exit 1; fi
     sleep 0.5
 done
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "links-load: the listener never answered /healthz" >&2; exit 1; }
@@ -81,8 +103,8 @@ TOKENS="$work/tokens.txt" THREADS="$THREADS" wrk -t"$THREADS" -c"$CONNECTIONS" -
 rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")
 non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$work/wrk.txt")
 sockerr=$(awk '/Socket errors:/ {print $0}' "$work/wrk.txt")
-unsubscribed=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from muster_suppressions where kind='unsubscribed'\").fetchone()[0], c.execute(\"select count(*) from muster_outbox where state='suppressed'\").fetchone()[0])" "$work/bench.sqlite")
-echo "links-load: config=$CONFIG requests/sec=$rps non-2xx=${non2xx:-0} ${sockerr:-socket errors: none}" >&2
+unsubscribed=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from muster_suppressions where kind='unsubscribed'\").fetchone()[0], c.execute(\"select count(*) from muster_outbox where state='suppressed'\").fetchone()[0])" "$work/muster.sqlite")
+echo "links-load: requests/sec=$rps non-2xx=${non2xx:-0} ${sockerr:-socket errors: none}" >&2
 echo "links-load: database: unsubscribed members, suppressed messages = $unsubscribed" >&2
 if [ -n "${non2xx:-}" ] || [ -n "${sockerr:-}" ]; then exit 1; fi
 awk -v r="$rps" 'BEGIN { exit !(r >= 2000) }' || { echo "links-load: below the 2,000/s target" >&2; exit 1; }
