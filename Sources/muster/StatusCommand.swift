@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import MusterCore
+import MusterLinks
 import MusterStore
 
 struct StatusCommand: ParsableCommand {
@@ -55,17 +56,12 @@ struct StatusCommand: ParsableCommand {
                     + "attempts=\(e.attempts) at=\(formatLocal(e.updatedAt, zone)) reply=\"\(e.lastReply ?? e.reason ?? "")\"")
             }
         }
-        let unsubscribes = try store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT topic, count(*) AS n FROM muster_suppressions WHERE kind = 'unsubscribed' GROUP BY topic ORDER BY topic
-                """)
-        }
+        let unsubscribes = try unsubscribeCounts(store: store).sorted { $0.key < $1.key }
         let bounced = try store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM muster_suppressions WHERE kind = 'bounced'") ?? 0
         }
         print("\nUnsubscribed by topic: " + (unsubscribes.isEmpty ? "none" : unsubscribes.map {
-            let t: String = $0["topic"]
-            return "\(t == "*" ? "everything" : t) \($0["n"] as Int)"
+            "\($0.key == "*" ? "everything" : $0.key) \($0.value)"
         }.joined(separator: ", ")) + "; bounced addresses: \(bounced)")
         print("Next due: " + (try outbox.nextDue().map { "\(formatLocal($0, zone)) (\(zone.identifier))" } ?? "nothing queued"))
     }

@@ -99,11 +99,17 @@ import Testing
         #expect(again.stdout.contains("0 newly queued"))
         #expect(again.stdout.contains("0 sent, 0 deferred, 0 failed"))
 
+        _ = try sqlite("""
+            INSERT INTO muster_suppressions(kind, member_id, topic, created_at) VALUES
+              ('unsubscribed', 17, 'ballots', '2026-11-25T12:00:00Z'), ('unsubscribed', 18, 'ballots', '2026-11-25T12:00:00Z'),
+              ('unsubscribed', 19, '*', '2026-11-25T12:00:00Z')
+            """)
         let status = try muster("status")
         #expect(status.status == 0)
         #expect(status.stdout.contains("induction-reminder                0          0         22          0          0          1"), "\(status.stdout)")
         #expect(status.stdout.contains("1  suppressed opted out of email"))
         #expect(!status.stdout.contains("@"))
+        #expect(status.stdout.contains("Unsubscribed by topic: everything 1, ballots 2; bounced addresses: 0"), "\(status.stdout)")
 
         let preview = try muster("preview", "meeting-reminders", "--member", "17", "--now", "2026-11-25T12:00:00Z")
         #expect(preview.status == 0, "\(preview.stderr)")
