@@ -67,23 +67,56 @@ public struct Engine: Sendable {
     }
 
     /// Plans, enqueues and delivers what is due at `now`.
+    ///
+    /// A large pass (a district-wide reminder) is rendered and stored on a thread of its own, chunk by
+    /// chunk, while what is already stored goes out: the cores render while the network waits.
     public func tick(now: Date) async throws -> TickSummary {
         var s = TickSummary()
-        try plan(now: now, into: &s)
+        let occurrences = try planDue(now: now, into: &s)
         s.expired = try outbox.expire(now: now)
-        try await deliver(now: now, into: &s)
+        if occurrences.count <= Self.pipelineThreshold {
+            try enqueue(occurrences, now: now, into: &s)
+            try await deliver(now: now, into: &s)
+        } else {
+            let feed = EnqueueFeed()
+            let engine = self
+            Thread {
+                var counts = TickSummary()
+                do {
+                    try engine.enqueue(occurrences, now: now, into: &counts)
+                    feed.finish(counts, nil)
+                } catch {
+                    feed.finish(counts, error)
+                }
+            }.start()
+            let down = try await deliver(now: now, into: &s, whileMoreMayCome: { !feed.isFinished })
+            let (counts, error) = try await feed.wait()
+            s.queued += counts.queued
+            s.suppressed += counts.suppressed
+            s.failedAtEnqueue += counts.failedAtEnqueue
+            if let error { throw error }
+            if !down { try await deliver(now: now, into: &s) }
+        }
         s.nextDue = try outbox.nextDue()
         return s
     }
 
+    /// Passes with more occurrences than this are rendered beside delivery rather than before it.
+    static let pipelineThreshold = 2_000
+
     /// Plans at `now` and enqueues every due occurrence not yet in the outbox.
     public func plan(now: Date, into s: inout TickSummary) throws {
+        try enqueue(try planDue(now: now, into: &s), now: now, into: &s)
+    }
+
+    /// Plans at `now` (recording audience entries and rule state) and returns what is due.
+    func planDue(now: Date, into s: inout TickSummary) throws -> [Occurrence] {
         let result = try planPass(
             store: district.store, rules: district.rules, organisation: district.config.organisation,
             now: now, horizon: 0, record: true)
         s.due += result.occurrences.count
         for (rule, n) in result.skippedPastGrace { s.skippedPastGrace[rule, default: 0] += n }
-        try enqueue(result.occurrences, now: now, into: &s)
+        return result.occurrences
     }
 
     /// Renders and stores the occurrences that are new; those already in the outbox are left alone.
@@ -116,21 +149,33 @@ public struct Engine: Sendable {
     /// A batch's results are recorded while the next batch is on the wire, so the database and the
     /// network overlap. Stops early when a whole batch finds the transport down: the rest wait for
     /// the next tick.
-    public func deliver(now: Date, into s: inout TickSummary) async throws {
+    /// `whileMoreMayCome` says whether entries are still being stored: while it is true an empty
+    /// queue is waited on, not taken as the end. Returns true when it stopped because the transport
+    /// was down.
+    @discardableResult
+    public func deliver(
+        now: Date, into s: inout TickSummary, whileMoreMayCome: @Sendable () -> Bool = { false }
+    ) async throws -> Bool {
         var done: (batch: [OutboxEntry], results: [DeliveryResult])?
         while true {
             let batch = try outbox.claimDue(now: now, limit: batchSize)
-            if batch.isEmpty { break }
+            if batch.isEmpty {
+                guard whileMoreMayCome() else { break }
+                if let d = done { try record(d.batch, d.results, now: now, into: &s); done = nil }
+                try await Task.sleep(nanoseconds: 20_000_000)
+                continue
+            }
             async let sending = transport.send(outgoing(batch))
             if let d = done { try record(d.batch, d.results, now: now, into: &s); done = nil }
             let results = await sending
             if batch.count == results.filter(\.isTransportDown).count {
                 try record(batch, results, now: now, into: &s)
-                return
+                return true
             }
             done = (batch, results)
         }
         if let d = done { try record(d.batch, d.results, now: now, into: &s) }
+        return false
     }
 
     /// What one batch came to.
@@ -190,5 +235,23 @@ extension DeliveryResult {
     var isTransportDown: Bool {
         if case .deferred(_, true) = self { return true }
         return false
+    }
+}
+
+/// The counts of an enqueue running on a thread of its own, and whether it has finished.
+final class EnqueueFeed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: (TickSummary, (any Error)?)?
+
+    var isFinished: Bool { lock.withLock { result != nil } }
+
+    func finish(_ counts: TickSummary, _ error: (any Error)?) { lock.withLock { result = (counts, error) } }
+
+    /// Waits (without holding a thread) until the enqueue has finished.
+    func wait() async throws -> (TickSummary, (any Error)?) {
+        while true {
+            if let r = lock.withLock({ result }) { return r }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
     }
 }
