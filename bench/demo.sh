@@ -5,17 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500000}
 
-swift build -c release --product muster >&2
-BIN=$PWD/.build/release/muster
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cat > "$TMP/muster.yaml" <<YAML
-organisation: { name: Bench District, timezone: Europe/London }
-database: $TMP/muster.sqlite
-mail:
-  from: "Bench <bench@example.org>"
-  transport: file:$TMP/outbox/
-YAML
+. bench/common.sh
+build_release
+make_scratch
+write_config "$TMP"
 
 start=$(date +%s.%N)
 "$BIN" --config "$TMP/muster.yaml" init --demo --members "$N" >/dev/null

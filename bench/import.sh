@@ -6,19 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 
-swift build -c release --product muster >&2
-BIN=$PWD/.build/release/muster
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
+. bench/common.sh
+build_release
+make_scratch
 python3 bench/gen_members.py --members "$N" --out "$TMP"
-cat > "$TMP/muster.yaml" <<YAML
-organisation: { name: Bench District, timezone: Europe/London }
-database: $TMP/muster.sqlite
-mail:
-  from: "Bench <bench@example.org>"
-  transport: file:$TMP/outbox/
-YAML
+write_config "$TMP"
 
 seconds() {  # seconds LABEL COMMAND...: runs COMMAND, prints LABEL and its wall time
     local label=$1; shift

@@ -24,9 +24,9 @@ if ! command -v wrk >/dev/null; then
     apt-get install -y wrk >/dev/null
 fi
 
+. bench/common.sh
 echo "links-load: building (release)" >&2
-swift build -c release --product muster 2>&1 | grep -E "error|Build" | tail -2 >&2
-BIN=$PWD/.build/release/muster
+build_release
 
 work=$(mktemp -d /tmp/muster-links-bench.XXXXXX)
 export MUSTER_LINK_SECRET="bench-secret-bench-secret-bench-secret-bench-secret"
@@ -38,18 +38,11 @@ topic: welcome
 steps:
   - { after: 0d, template: welcome-1 }
 YAML
-cat >"$work/muster.yaml" <<YAML
-organisation: { name: Bench District, timezone: Europe/London }
-database: $work/muster.sqlite
-schedules: $work/schedules
+write_config "$work" "schedules: $work/schedules
 templates: $PWD/templates
-mail:
-  from: "Bench <bench@example.org>"
-  transport: file:$work/outbox/
 links:
   base_url: http://127.0.0.1:$PORT
-  listen: 127.0.0.1:$PORT
-YAML
+  listen: 127.0.0.1:$PORT"
 "$BIN" --config "$work/muster.yaml" init >/dev/null
 sqlite3 "$work/muster.sqlite" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $MEMBERS)
   INSERT INTO members(id, membership_number, first_name, email, status, joined_on)

@@ -44,7 +44,7 @@ import Testing
 
     @Test func aGreylistedMessageIsDeferredAMinuteThenSentWithTheSameMessageIDAndBytes() async throws {
         // Given a server that answers 451 to the first RCPT for greylist@example.org
-        let server = try GreylistSMTPServer()
+        let server = try SMTPTestServer()
         let h = try TickHarness(smtpURL: server.url)
         try h.seedMeeting(emails: ["ann@example.org", "greylist@example.org"])
 

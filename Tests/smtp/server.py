@@ -10,6 +10,7 @@ Behaviours, chosen by the recipient's local part (first recipient wins):
   rcpt421 rcpt451 rcpt452 rcpt550 rcpt554   that reply at RCPT (421 also closes the connection)
   data421 data451 data554                   that reply after the data
   dropdata                                   the connection is closed in the middle of DATA
+  greylist                                   451 at the first RCPT to that address, accepted after
   stalldata                                  no reply ever comes after the data
 and by options:
   --tls-cert F --tls-key F   offer STARTTLS with that certificate
@@ -50,9 +51,14 @@ class Handler:
     def __init__(self, directory):
         self.directory = directory
         self.seq = 0
+        self.greylisted = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         kind = behaviour(address)
+        if kind == "greylist" and address not in self.greylisted:
+            # A greylisting relay: the first try to an address is refused for now, later ones accepted.
+            self.greylisted.add(address)
+            return "451 4.7.1 Greylisted, please try again later"
         if kind in REPLIES_RCPT:
             if kind == "rcpt421":
                 asyncio.get_running_loop().call_later(0.05, server.transport.close)
