@@ -22,7 +22,12 @@ public func planPass(
         try store.recordAudienceEntries(rules: rules, now: now, today: today)
     }
     let loader = PlanningLoader(rules: rules, organisation: zone, now: now, horizon: horizon, entrantsRecorded: record)
-    let data = try store.pool.read { db in try loader.load(db) }
+    let data = try store.pool.read { db -> PlanningData in
+        // A pass reads members and ballot places by the hundred thousand: a page cache of 16 MB
+        // (SQLite's default is 2 MB) reads each page once instead of once per row.
+        try db.execute(sql: "PRAGMA cache_size = -16384")
+        return try loader.load(db)
+    }
     let result = Planner.plan(rules: rules, data: data, now: now, horizon: horizon)
     if record {
         try store.recordPlanned(rules: rules, now: now)
