@@ -52,6 +52,11 @@ enum Main {
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {
+            // `muster` alone (or `muster --help` reaching the root's run) asks for help: print it.
+            if Muster.exitCode(for: error) == .success {
+                print(Muster.fullMessage(for: error))
+                exit(0)
+            }
             report(error)
         }
         exit(0)

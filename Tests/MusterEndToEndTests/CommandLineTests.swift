@@ -74,6 +74,16 @@ import Testing
         #expect(try sqlite("select count(*) from members") == "0")
     }
 
+    @Test func helpListsEveryCommandAndExitsZero() throws {
+        for args in [["--help"], []] {
+            let r = try MusterBinary.run(args, in: dir.path)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            for command in ["init", "import", "check", "plan", "tick", "preview", "status", "send-test", "run"] {
+                #expect(r.stdout.contains("  \(command) "), "\(args): no \(command) in\n\(r.stdout)")
+            }
+        }
+    }
+
     @Test func usageErrorsExitTwoAndMissingConfigExitsOne() throws {
         let usage = try muster("import", "bogus", "x.csv")
         #expect(usage.status == 2)
