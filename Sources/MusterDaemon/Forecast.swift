@@ -73,20 +73,9 @@ extension District {
     /// Renders `occurrences` in groups that share an event, ballot or digest; a failure is reported in
     /// place of the subject, never thrown, so that one bad row cannot hide the rest.
     func render(_ occurrences: [Occurrence], now: Date) throws -> [(Occurrence, RenderInput?, String)] {
-        let queries = RenderQueries(store: store, organisation: config.organisation)
-        struct Group: Hashable { var event: Int64?; var ballot: Int64?; var digest: Bool }
-        var inputs: [Group: [Int64: RenderInput]] = [:]
-        let digestRules = Set(rules.filter { $0.kind == .recurring }.map(\.id))
-        let groups = Dictionary(grouping: occurrences) {
-            Group(event: $0.eventID, ballot: $0.ballotID, digest: digestRules.contains($0.rule))
-        }
-        for (g, os) in groups {
-            inputs[g] = try queries.inputs(
-                memberIDs: Array(Set(os.map(\.memberID))), eventID: g.event, ballotID: g.ballot, digest: g.digest, now: now)
-        }
+        let inputs = try RenderInputs.load(for: occurrences, district: self, now: now)
         return occurrences.map { o in
-            let g = Group(event: o.eventID, ballot: o.ballotID, digest: digestRules.contains(o.rule))
-            guard let input = inputs[g]?[o.memberID] else { return (o, nil, "(cannot render: the member is no longer in the database)") }
+            guard let input = inputs[o] else { return (o, nil, "(cannot render: the member is no longer in the database)") }
             do {
                 return (o, input, try templates.render(template: o.template, input: input).subject)
             } catch {
