@@ -1,60 +1,50 @@
-// The C callbacks libcurl calls during an SMTP transfer: feed the message, watch the dialogue.
+// The C callback libcurl calls while it opens an SMTP connection: watch the handshake.
 import CCurl
 import Foundation
 
-/// What one transfer reads from and learns: the bytes to upload, and the server's last reply line.
-/// Owned by one connection, touched by one thread at a time.
-final class TransferState {
-    var upload = Data()
-    var offset = 0
-    /// The last line the server sent (`250 2.0.0 Ok: queued`), without CRLF.
+/// What libcurl's handshake (greeting, EHLO, STARTTLS, EHLO again, AUTH) showed: the server's
+/// last reply line and the extensions of the latest EHLO reply. Owned by one connection, touched
+/// by one thread at a time.
+final class HandshakeState {
+    /// The last line the server sent (`535 5.7.8 Authentication failed`), without CRLF.
     var lastReply = ""
-    /// Lines from the server during this transfer.
-    var repliesSeen = 0
-    /// True once `MAIL FROM` went out in this transfer: a failure before it is the connection's,
-    /// not the message's.
-    var mailFromSent = false
-    /// True once `QUIT` went out: the `221 Bye` that follows is not the reply that matters.
-    var quitSent = false
+    /// The keywords of the latest EHLO reply, upper-cased (`PIPELINING`, `SIZE`, `STARTTLS`).
+    var extensions: Set<String> = []
+    private var inEHLOReply = false
 
-    func reset(_ data: Data) {
-        upload = data; offset = 0; lastReply = ""; repliesSeen = 0; mailFromSent = false; quitSent = false
+    func reset() { lastReply = ""; extensions = []; inEHLOReply = false }
+
+    fileprivate func serverLine(_ line: Substring) {
+        lastReply = String(line.prefix(512))
+        guard inEHLOReply, line.count >= 4 else { return }
+        if line.hasPrefix("250") {
+            let keyword = line.dropFirst(4).prefix { $0 != " " && $0 != "=" }.uppercased()
+            // The first line of the reply is the server's name, not an extension; it cannot be
+            // told apart by form, and a server named "PIPELINING" is not worth guarding against.
+            if !keyword.isEmpty { extensions.insert(keyword) }
+        }
+        if line.dropFirst(3).first == " " { inEHLOReply = false }
+    }
+
+    fileprivate func clientCommand(_ head: String) {
+        if head.uppercased().hasPrefix("EHLO") { extensions = []; inEHLOReply = true }
     }
 }
 
-/// `CURLOPT_READFUNCTION`: copies the next part of the message into curl's buffer.
-let curlReadCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
-    buffer, size, count, user in
-    guard let buffer, let user else { return 0 }
-    let state = Unmanaged<TransferState>.fromOpaque(user).takeUnretainedValue()
-    let n = min(size * count, state.upload.count - state.offset)
-    if n <= 0 { return 0 }
-    state.upload.withUnsafeBytes { raw in
-        let base = raw.baseAddress!.advanced(by: state.offset)
-        UnsafeMutableRawPointer(buffer).copyMemory(from: base, byteCount: n)
-    }
-    state.offset += n
-    return n
-}
-
-/// `CURLOPT_DEBUGFUNCTION`: keeps the server's last reply line and notes when `MAIL FROM` is sent.
-/// Message data (`CURLINFO_DATA_OUT`) is ignored and never stored.
+/// `CURLOPT_DEBUGFUNCTION`: keeps the server's reply lines during the handshake and notes each
+/// EHLO. Data (`CURLINFO_DATA_*`, `CURLINFO_SSL_DATA_*`) is ignored and never stored; the client's
+/// commands are only looked at for EHLO (AUTH's credentials are never copied).
 let curlDebugCallback: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
     _, kind, data, size, user in
     guard let data, let user, size > 0 else { return 0 }
-    let state = Unmanaged<TransferState>.fromOpaque(user).takeUnretainedValue()
-    if kind == CURLINFO_HEADER_IN, !state.quitSent {
+    let state = Unmanaged<HandshakeState>.fromOpaque(user).takeUnretainedValue()
+    if kind == CURLINFO_HEADER_IN {
         let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
         for line in text.split(whereSeparator: \.isNewline) where !line.isEmpty {
-            state.lastReply = String(line.prefix(512))
-            state.repliesSeen += 1
+            state.serverLine(line)
         }
-    } else if kind == CURLINFO_HEADER_OUT, size >= 9 {
-        let head = String(decoding: UnsafeRawBufferPointer(start: data, count: 9), as: UTF8.self)
-        if head.uppercased() == "MAIL FROM" { state.mailFromSent = true }
     } else if kind == CURLINFO_HEADER_OUT, size >= 4 {
-        let head = String(decoding: UnsafeRawBufferPointer(start: data, count: 4), as: UTF8.self)
-        if head.uppercased() == "QUIT" { state.quitSent = true }
+        state.clientCommand(String(decoding: UnsafeRawBufferPointer(start: data, count: 4), as: UTF8.self))
     }
     return 0
 }

@@ -1,38 +1,82 @@
-// One libcurl easy handle speaking SMTP: one connection, reused message after message.
+// One SMTP connection: libcurl opens it (TCP, TLS, EHLO, STARTTLS, AUTH); muster runs the mail
+// transactions on it, pipelined when the server offers PIPELINING.
 import CCurl
 import Foundation
 import MusterCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// A libcurl easy handle set up once for the relay. Each `send` is one SMTP transaction (one
-/// recipient); the connection stays open between them, and libcurl reconnects by itself when the
-/// server has closed it. Not thread-safe: one worker uses it at a time.
+/// One connection to the relay, reused message after message.
+///
+/// libcurl does the parts that are hard to get right: connecting with timeouts, implicit TLS or
+/// STARTTLS with certificate verification, EHLO and AUTH (`CURLOPT_CONNECT_ONLY`). Then muster
+/// speaks the mail transaction itself over libcurl's connection (`curl_easy_send` and
+/// `curl_easy_recv`), because libcurl's own SMTP transfer waits for each reply before the next
+/// command. When the server offers PIPELINING (RFC 2920), `MAIL FROM`, `RCPT TO` and `DATA` go
+/// out together, and the next message's three commands follow the end of this message's data:
+/// one round trip a message instead of four. Without PIPELINING each command waits for its reply.
+///
+/// Each reply is checked: a refused `MAIL` or `RCPT` fails or defers this message only (with
+/// `RSET` after it), and the connection stays. When the server closes the connection or stops
+/// answering, the message in flight is deferred and the connection is opened again for the
+/// next. A connection the server closed while it sat idle is opened again once, silently.
+/// Not thread-safe: one worker uses it at a time.
 final class CurlSMTPConnection: @unchecked Sendable {
-    private let handle: UnsafeMutableRawPointer
+    private let url: String
+    private let settings: SMTPSettings
+    private let credentials: SMTPCredentials?
+    private let caBlob: Data?
+    private let handshake = HandshakeState()
     private let errorBuffer: UnsafeMutablePointer<CChar>
-    private let state = TransferState()
-    // Strings handed to curl_easy_setopt are copied by libcurl; these keep nothing alive.
+    private var handle: UnsafeMutableRawPointer?
+    private var socket: Int32 = -1
+    private var reader = SMTPReplyReader()
+    private var receiveBuffer = [UInt8](repeating: 0, count: 32 * 1024)
+    private var output: [UInt8] = []
+    /// True when the server offered PIPELINING on this connection.
+    private(set) var pipelining = false
+    /// The message whose MAIL, RCPT and DATA went out behind the previous message's data, their
+    /// replies not yet read.
+    private var envelopeInFlight: Int64?
+    /// Transactions finished on this connection: a fault before the first reply of a
+    /// transaction on a connection that has already been used is a server closing an idle connection.
+    private var transactions = 0
 
+    /// Checks that libcurl takes the settings; connects only when a message is sent.
     init(url: String, settings: SMTPSettings, credentials: SMTPCredentials?, caBlob: Data?) throws {
         SMTPTransport.initialiseLibcurl()
+        self.url = url; self.settings = settings; self.credentials = credentials; self.caBlob = caBlob
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        do {
+            handle = try makeHandle()
+        } catch {
+            errorBuffer.deallocate()
+            throw error
+        }
+    }
+
+    deinit {
+        disconnect(quit: true)
+        errorBuffer.deallocate()
+    }
+
+    /// A new easy handle with every option set, ready for `curl_easy_perform` to connect.
+    private func makeHandle() throws -> UnsafeMutableRawPointer {
         guard let h = curl_easy_init() else {
             throw MailConfigurationError("smtp: libcurl could not create a handle (out of memory?)")
         }
-        handle = h
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let me = Unmanaged.passUnretained(state).toOpaque()
+        let me = Unmanaged.passUnretained(handshake).toOpaque()
         var rc = CURLE_OK
         func set(_ r: CURLcode) { if rc == CURLE_OK { rc = r } }
         set(muster_setopt_string(h, CURLOPT_URL, url))
-        set(muster_setopt_long(h, CURLOPT_UPLOAD, 1))
-        set(muster_setopt_read_function(h, curlReadCallback))
-        set(muster_setopt_pointer(h, CURLOPT_READDATA, me))
+        set(muster_setopt_long(h, CURLOPT_CONNECT_ONLY, 1))
         set(muster_setopt_debug_function(h, curlDebugCallback))
         set(muster_setopt_pointer(h, CURLOPT_DEBUGDATA, me))
         set(muster_setopt_long(h, CURLOPT_VERBOSE, 1))
         set(muster_setopt_error_buffer(h, errorBuffer))
         set(muster_setopt_long(h, CURLOPT_NOSIGNAL, 1))
-        set(muster_setopt_long(h, CURLOPT_CRLF, 0))
         set(muster_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1))
         set(muster_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2))
         let useSSL: curl_usessl = switch settings.tls {
@@ -43,9 +87,8 @@ final class CurlSMTPConnection: @unchecked Sendable {
         if url.hasPrefix("smtp://") { set(muster_setopt_long(h, CURLOPT_USE_SSL, Int(useSSL.rawValue))) }
         set(muster_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout * 1000)))
         set(muster_setopt_long(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(settings.responseTimeout.rounded(.up)))))
-        set(muster_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1))
-        set(muster_setopt_long(h, CURLOPT_LOW_SPEED_TIME, max(1, Int(settings.responseTimeout.rounded(.up)))))
         set(muster_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1))
+        set(muster_setopt_long(h, CURLOPT_TCP_NODELAY, 1))
         if let caBlob {
             set(caBlob.withUnsafeBytes { muster_setopt_blob(h, CURLOPT_CAINFO_BLOB, $0.baseAddress, $0.count) })
         }
@@ -56,57 +99,255 @@ final class CurlSMTPConnection: @unchecked Sendable {
         if rc != CURLE_OK {
             let why = String(cString: curl_easy_strerror(rc))
             curl_easy_cleanup(h)
-            errorBuffer.deallocate()
             throw MailConfigurationError("smtp: libcurl refused a setting: \(why) (curl \(rc.rawValue))")
         }
+        return h
     }
 
-    deinit {
-        curl_easy_cleanup(handle)   // sends QUIT on an open connection
-        errorBuffer.deallocate()
-    }
+    // MARK: Sending
 
-    /// One SMTP transaction for `message`, classified: see `DeliveryResult`.
-    func send(_ message: OutgoingMessage) -> DeliveryResult {
+    /// One SMTP transaction for `message`, classified: see `DeliveryResult`. When `next` is given
+    /// and the server pipelines, `next`'s commands go out behind this message's data, and the
+    /// following call must be for `next`.
+    func send(_ message: OutgoingMessage, then next: OutgoingMessage?) -> DeliveryResult {
+        if let waiting = envelopeInFlight, waiting != message.id {
+            // The worker moved on without the message whose commands are on the wire: start clean.
+            disconnect(quit: false)
+        }
         guard MailAddress.isPlausible(message.sender) else {
             return .failed(reply: "the sender address in mail.from is not a valid address", unknownUser: false)
         }
         guard MailAddress.isPlausible(message.recipient) else {
             return .failed(reply: "the recipient address is not a valid address", unknownUser: false)
         }
-        state.reset(message.data)
-        errorBuffer[0] = 0
-        guard let rcpt = curl_slist_append(nil, "<\(message.recipient)>") else {
-            return .deferred(reply: "smtp: out of memory")
+        var reopened = false
+        while true {
+            if socket < 0, let down = connect() { return down }
+            switch transaction(message, then: next) {
+            case .done(let result):
+                transactions += 1
+                return result
+            case .idleConnectionLost(let why):
+                // Nothing of this message reached the server: open a new connection and try once more.
+                disconnect(quit: false)
+                if reopened { return .deferred(reply: why) }
+                reopened = true
+            }
         }
-        defer { curl_slist_free_all(rcpt) }
-        _ = muster_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(message.sender)>")
-        _ = muster_setopt_slist(handle, CURLOPT_MAIL_RCPT, rcpt)
-        let rc = curl_easy_perform(handle)
-        _ = muster_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
-        var code = 0
-        _ = muster_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
-        let serverLine = DeliveryResult.redactAddresses(state.lastReply)
-        if rc == CURLE_OK {
-            return .sent(reply: serverLine.isEmpty ? "\(code)" : serverLine)
-        }
-        let curlText = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(rc))
-        let fault = DeliveryResult.redactAddresses(curlText) + " (curl \(rc.rawValue))"
-        let down = !state.mailFromSent || CurlSMTPConnection.transportCodes.contains(rc.rawValue)
-        if down {
-            let reply = state.repliesSeen > 0 && code >= 400 ? "\(serverLine); \(fault)" : fault
-            return .deferred(reply: reply, transportDown: true)
-        }
-        if (400..<600).contains(code), !serverLine.isEmpty, serverLine.hasPrefix(String(code)) {
-            return DeliveryResult.classify(code: code, reply: serverLine)
-        }
-        if (500..<600).contains(code) {
-            return .failed(reply: "\(code) \(fault)", unknownUser: false)
-        }
-        return .deferred(reply: serverLine.isEmpty ? fault : "\(fault) after \"\(serverLine)\"")
     }
 
-    /// libcurl results that mean the relay cannot be used at all: resolving, connecting, TLS,
-    /// certificates, STARTTLS refused, authentication.
-    static let transportCodes: Set<UInt32> = [6, 7, 35, 51, 53, 54, 58, 59, 60, 64, 66, 67, 77, 80, 83, 90, 91, 94]
+    private enum Outcome {
+        case done(DeliveryResult)
+        /// The connection failed before the first reply of the transaction: nothing was delivered.
+        case idleConnectionLost(String)
+    }
+
+    private struct Fault: Error {
+        let text: String
+        /// True when the connection cannot be used any more (closed, timed out, garbled).
+        var fatal = true
+    }
+
+    private func transaction(_ message: OutgoingMessage, then next: OutgoingMessage?) -> Outcome {
+        let wasUsed = transactions > 0
+        let envelopeSent = envelopeInFlight == message.id
+        envelopeInFlight = nil
+        // MAIL FROM, RCPT TO, DATA: together when pipelining, else one at a time.
+        var replies: [SMTPReply] = []
+        do {
+            if pipelining {
+                if !envelopeSent {
+                    output.removeAll(keepingCapacity: true)
+                    SMTPWire.envelope(sender: message.sender, recipient: message.recipient, into: &output)
+                    try write(output)
+                }
+                for _ in 0..<3 {
+                    let r = try readReply()
+                    replies.append(r)
+                    if r.code == 421 { break }   // the server is closing the connection
+                }
+            } else {
+                for command in ["MAIL FROM:<\(message.sender)>\r\n", "RCPT TO:<\(message.recipient)>\r\n", "DATA\r\n"] {
+                    try write(Array(command.utf8))
+                    let r = try readReply()
+                    replies.append(r)
+                    if !(r.isPositive || r.code == 354) { break }
+                }
+            }
+        } catch let fault as Fault {
+            disconnect(quit: false)
+            if replies.isEmpty && wasUsed { return .idleConnectionLost(fault.text) }
+            if let refused = replies.first(where: { !$0.isPositive }) { return .done(result(refused)) }
+            let after = replies.last.map { " after \"\(DeliveryResult.redactAddresses($0.line))\"" } ?? ""
+            return .done(.deferred(reply: fault.text + after))
+        } catch {
+            disconnect(quit: false)
+            return .done(.deferred(reply: "\(error)"))
+        }
+        if replies.count == 1, replies[0].code == 421, wasUsed {
+            // An idle connection the server is closing (a 421 timeout) before taking anything.
+            return .idleConnectionLost(DeliveryResult.redactAddresses(replies[0].line))
+        }
+        let go = replies.count == 3 && replies[2].code == 354
+        if let refused = replies.prefix(2).first(where: { !$0.isPositive }) ?? (go ? nil : replies.last) {
+            // Refused before the data: this message only. End the transaction and keep the connection.
+            if refused.code == 421 || replies.contains(where: { $0.code == 421 }) {
+                disconnect(quit: false)
+            } else {
+                var cleanup: [UInt8] = []
+                if go { cleanup += Array(".\r\n".utf8) }   // a server that said 354 anyway gets empty data
+                cleanup += Array("RSET\r\n".utf8)
+                do {
+                    try write(cleanup)
+                    if go { _ = try readReply() }
+                    _ = try readReply()
+                } catch {
+                    disconnect(quit: false)
+                }
+            }
+            return .done(result(refused))
+        }
+        // The data, and behind it the next message's commands.
+        output.removeAll(keepingCapacity: true)
+        SMTPWire.data(message.data, into: &output)
+        if pipelining, let next, MailAddress.isPlausible(next.sender), MailAddress.isPlausible(next.recipient) {
+            SMTPWire.envelope(sender: next.sender, recipient: next.recipient, into: &output)
+            envelopeInFlight = next.id
+        }
+        let final: SMTPReply
+        do {
+            try write(output)
+            final = try readReply()
+        } catch let fault as Fault {
+            disconnect(quit: false)
+            return .done(.deferred(reply: "\(fault.text) after \"\(DeliveryResult.redactAddresses(replies[2].line))\""))
+        } catch {
+            disconnect(quit: false)
+            return .done(.deferred(reply: "\(error)"))
+        }
+        if final.code == 421 { disconnect(quit: false) }
+        return .done(result(final))
+    }
+
+    private func result(_ reply: SMTPReply) -> DeliveryResult {
+        DeliveryResult.classify(code: reply.code, reply: DeliveryResult.redactAddresses(reply.line))
+    }
+
+    // MARK: The connection
+
+    /// Opens the connection with libcurl; nil on success, else every message's result: the relay cannot be used.
+    private func connect() -> DeliveryResult? {
+        if handle == nil {
+            do { handle = try makeHandle() } catch { return .deferred(reply: "\(error)", transportDown: true) }
+        }
+        guard let h = handle else { return .deferred(reply: "smtp: no libcurl handle", transportDown: true) }
+        handshake.reset()
+        errorBuffer[0] = 0
+        let rc = curl_easy_perform(h)
+        if rc != CURLE_OK {
+            let curlText = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(rc))
+            var reply = DeliveryResult.redactAddresses(curlText) + " (curl \(rc.rawValue))"
+            let last = DeliveryResult.redactAddresses(handshake.lastReply)
+            if let code = Int(last.prefix(3)), code >= 400 { reply = "\(last); \(reply)" }
+            curl_easy_cleanup(h)
+            handle = nil
+            return .deferred(reply: reply, transportDown: true)
+        }
+        _ = muster_setopt_long(h, CURLOPT_VERBOSE, 0)
+        socket = muster_active_socket(h)
+        if socket < 0 {
+            curl_easy_cleanup(h)
+            handle = nil
+            return .deferred(reply: "smtp: libcurl connected but gave no socket", transportDown: true)
+        }
+        pipelining = handshake.extensions.contains("PIPELINING")
+        reader = SMTPReplyReader()
+        envelopeInFlight = nil
+        transactions = 0
+        return nil
+    }
+
+    /// Closes the connection (after `QUIT` when `quit` and nothing is half done) and frees the
+    /// handle; the next `send` connects again.
+    private func disconnect(quit: Bool) {
+        if quit, socket >= 0, envelopeInFlight == nil, !reader.hasPartialReply {
+            if (try? write(Array("QUIT\r\n".utf8))) != nil {
+                _ = try? readReply(timeout: min(settings.responseTimeout, 2))
+            }
+        }
+        if let h = handle { curl_easy_cleanup(h) }
+        handle = nil
+        socket = -1
+        envelopeInFlight = nil
+        transactions = 0
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        guard let h = handle, socket >= 0 else { throw Fault(text: "smtp: not connected") }
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                var n = 0
+                let rc = curl_easy_send(h, raw.baseAddress! + offset, raw.count - offset, &n)
+                if rc == CURLE_AGAIN {
+                    try wait(for: Int16(POLLOUT), timeout: settings.responseTimeout, doing: "sending")
+                    continue
+                }
+                guard rc == CURLE_OK else {
+                    throw Fault(text: "the connection failed while sending: \(String(cString: curl_easy_strerror(rc))) (curl \(rc.rawValue))")
+                }
+                offset += n
+            }
+        }
+    }
+
+    private func readReply(timeout: TimeInterval? = nil) throws -> SMTPReply {
+        guard let h = handle, socket >= 0 else { throw Fault(text: "smtp: not connected") }
+        let limit = timeout ?? settings.responseTimeout
+        let deadline = Date().addingTimeInterval(limit)
+        while true {
+            do {
+                if let reply = try reader.next() { return reply }
+            } catch let bad as SMTPReplyReader.Malformed {
+                throw Fault(text: bad.description)
+            }
+            var n = 0
+            let rc = receiveBuffer.withUnsafeMutableBytes { curl_easy_recv(h, $0.baseAddress, $0.count, &n) }
+            if rc == CURLE_AGAIN {
+                let left = deadline.timeIntervalSinceNow
+                if left <= 0 { throw timedOut(limit) }
+                try wait(for: Int16(POLLIN), timeout: left, doing: "waiting for a reply", limit: limit)
+                continue
+            }
+            guard rc == CURLE_OK else {
+                throw Fault(text: "the connection failed: \(String(cString: curl_easy_strerror(rc))) (curl \(rc.rawValue))")
+            }
+            if n == 0 { throw Fault(text: "the server closed the connection") }
+            receiveBuffer.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
+    private func timedOut(_ limit: TimeInterval) -> Fault {
+        Fault(text: "no reply from the server within \(Int(limit.rounded())) s")
+    }
+
+    /// Waits until the socket is ready for `events`, or throws after `timeout` seconds.
+    private func wait(for events: Int16, timeout: TimeInterval, doing: String, limit: TimeInterval? = nil) throws {
+        var pfd = pollfd(fd: socket, events: events, revents: 0)
+        let ms = Int32(max(1, min(timeout * 1000, Double(Int32.max))))
+        let r = poll(&pfd, 1, ms)
+        if r == 0 {
+            if events == Int16(POLLIN) { throw timedOut(limit ?? timeout) }
+            throw Fault(text: "the server took nothing for \(Int(timeout.rounded())) s while \(doing)")
+        }
+        if r < 0 && errno != EINTR {
+            throw Fault(text: "poll failed while \(doing): \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+extension CurlSMTPConnection {
+    /// True when `message`'s commands are already on the wire, so its transaction must be finished
+    /// on this connection.
+    func hasCommandsInFlight(for message: OutgoingMessage) -> Bool { envelopeInFlight == message.id }
 }

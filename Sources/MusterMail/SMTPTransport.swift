@@ -5,8 +5,9 @@ import MusterCore
 
 /// Delivers through an SMTP relay with libcurl.
 ///
-/// `concurrency` worker threads each hold one easy handle, so one connection each, reused from
-/// message to message and from batch to batch. Workers take messages from the batch in order and
+/// `concurrency` worker threads each hold one connection (see `CurlSMTPConnection`), reused from
+/// message to message and from batch to batch, with the mail transactions pipelined when the
+/// server offers it. Workers take messages from the batch in order and
 /// wait their turn at a shared token bucket when `rate` is set. Each message is its own
 /// transaction with one recipient, so a refused recipient fails that message only. When the relay
 /// cannot be used at all (refused connection, TLS, authentication, no greeting) the messages not
@@ -88,15 +89,20 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
             while let i = job.next() { job.set(i, .deferred(reply: "\(error)", transportDown: true)) }
             return
         }
-        while let i = job.next() {
-            if let down = job.downReply {
+        // With no rate limit, the next message is taken before this one goes, so that its commands
+        // can follow this message's data on the wire (when the server pipelines).
+        var current = job.next()
+        while let i = current {
+            let lookahead = gate == nil ? job.next() : nil
+            if let down = job.downReply, !connection.hasCommandsInFlight(for: job.batch[i]) {
                 job.set(i, .deferred(reply: down, transportDown: true))
-                continue
+            } else {
+                gate?.wait()
+                let result = connection.send(job.batch[i], then: lookahead.map { job.batch[$0] })
+                if case .deferred(let reply, true) = result { job.markDown(reply) }
+                job.set(i, result)
             }
-            gate?.wait()
-            let result = connection.send(job.batch[i])
-            if case .deferred(let reply, true) = result { job.markDown(reply) }
-            job.set(i, result)
+            current = gate == nil ? lookahead : job.next()
         }
         checkIn(connection)
     }

@@ -12,9 +12,11 @@ public struct ReceivedMessage: Sendable, Hashable, Decodable {
     public var file: String
     public var tls: Bool
     public var auth: String?
+    /// The client sent `RCPT TO` without waiting for the reply to `MAIL FROM` (RFC 2920 pipelining).
+    public var pipelined: Bool
 
     enum CodingKeys: String, CodingKey {
-        case seq, peer, mailFrom = "mail_from", rcptTos = "rcpt_tos", messageID = "message_id", file, tls, auth
+        case seq, peer, mailFrom = "mail_from", rcptTos = "rcpt_tos", messageID = "message_id", file, tls, auth, pipelined
     }
 }
 

@@ -4,7 +4,8 @@
 Listens on a free loopback port and prints "PORT <n>" on stdout once it accepts connections.
 Every accepted message is stored as DIR/<seq>.eml (the bytes as received, dot-stuffing undone)
 with one JSON line in DIR/log.jsonl: seq, peer port (one per connection), mail_from, rcpt_tos,
-message_id, file, tls, auth.
+message_id, file, tls, auth, and pipelined (RCPT TO was already waiting when MAIL FROM was read:
+the client did not wait for the reply to MAIL before sending it).
 
 Behaviours, chosen by the recipient's local part (first recipient wins):
   rcpt421 rcpt451 rcpt452 rcpt550 rcpt554   that reply at RCPT (421 also closes the connection)
@@ -17,6 +18,9 @@ and by options:
   --require-tls              refuse MAIL before STARTTLS
   --auth USER:PASS           require AUTH PLAIN/LOGIN with these credentials
   --stall-greeting           accept connections and never say anything
+  --idle-timeout S           close a connection that has been idle for S seconds (default 60)
+  --no-pipelining            do not offer PIPELINING in the EHLO reply (offered by default;
+                             aiosmtpd reads commands in order, so pipelined ones work)
 """
 import argparse
 import asyncio
@@ -48,10 +52,17 @@ def behaviour(address):
 
 
 class Handler:
-    def __init__(self, directory):
+    def __init__(self, directory, pipelining=True):
         self.directory = directory
+        self.pipelining = pipelining
         self.seq = 0
         self.greylisted = set()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         kind = behaviour(address)
@@ -88,6 +99,7 @@ class Handler:
             "message_id": parsed.get("Message-ID"),
             "file": name,
             "tls": session.ssl is not None,
+            "pipelined": getattr(session, "pipelined_mail", False),
             "auth": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
         }
         with open(os.path.join(self.directory, "log.jsonl"), "a") as f:
@@ -96,6 +108,11 @@ class Handler:
 
 
 class TestSMTP(SMTP):
+    async def smtp_MAIL(self, arg):
+        # Bytes already buffered behind MAIL FROM mean the client sent RCPT TO without waiting.
+        self.session.pipelined_mail = len(self._reader._buffer) > 0
+        await super().smtp_MAIL(arg)
+
     async def smtp_DATA(self, arg):
         if self.envelope and self.envelope.rcpt_tos and behaviour(self.envelope.rcpt_tos[0]) == "dropdata":
             await self.push("354 End data with <CR><LF>.<CR><LF>")
@@ -118,13 +135,15 @@ async def main():
     p.add_argument("--require-tls", action="store_true")
     p.add_argument("--auth")
     p.add_argument("--stall-greeting", action="store_true")
+    p.add_argument("--no-pipelining", action="store_true")
+    p.add_argument("--idle-timeout", type=float, default=60)
     a = p.parse_args()
     loop = asyncio.get_running_loop()
     if a.stall_greeting:
         server = await loop.create_server(Silent, "127.0.0.1", 0)
     else:
-        handler = Handler(a.dir)
-        kw = {"hostname": "test.smtp.local", "timeout": 60}
+        handler = Handler(a.dir, pipelining=not a.no_pipelining)
+        kw = {"hostname": "test.smtp.local", "timeout": a.idle_timeout}
         if a.tls_cert:
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(a.tls_cert, a.tls_key)
