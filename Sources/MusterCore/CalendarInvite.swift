@@ -60,10 +60,9 @@ public struct CalendarInvite: Sendable, Hashable {
 
     /// `20261123T090000Z`.
     public static func utc(_ date: Date) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let f = UTCFields(date)
+        let d = UTCFields.digits
+        return "\(d(f.day.year, 4))\(d(f.day.month, 2))\(d(f.day.day, 2))T\(d(f.hour, 2))\(d(f.minute, 2))\(d(f.second, 2))Z"
     }
 
     /// RFC 5545 3.3.11 TEXT: backslash, semicolon and comma escaped, any line end as `\n`,

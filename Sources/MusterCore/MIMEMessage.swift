@@ -35,13 +35,28 @@ public struct MIMEMessage: Sendable, Hashable {
     public var messageID: String
     public var extraHeaders: [MIMEHeader]
     public var invite: CalendarInvite?
+    /// `invite` already made into its attachment (`calendarPart`), when many messages share it.
+    public var invitePart: MIMEPart?
 
     public init(
         from: MailAddress, replyTo: MailAddress? = nil, to: MailAddress, content: MessageContent,
-        date: Date, messageID: String, extraHeaders: [MIMEHeader] = [], invite: CalendarInvite? = nil
+        date: Date, messageID: String, extraHeaders: [MIMEHeader] = [], invite: CalendarInvite? = nil,
+        invitePart: MIMEPart? = nil
     ) {
         self.from = from; self.replyTo = replyTo; self.to = to; self.content = content; self.date = date
         self.messageID = messageID; self.extraHeaders = extraHeaders; self.invite = invite
+        self.invitePart = invitePart
+    }
+
+    /// The `text/calendar; method=PUBLISH` attachment (`invite.ics`) for `invite`. Every recipient of
+    /// one event's reminder at one time gets the same bytes, so it can be made once and passed to
+    /// each message as `invitePart`.
+    public static func calendarPart(_ invite: CalendarInvite) -> MIMEPart {
+        let (headers, body) = part(
+            type: "text/calendar; charset=utf-8; method=PUBLISH;\r\n name=\"invite.ics\"",
+            body: invite.render(),
+            disposition: "Content-Disposition: attachment; filename=\"invite.ics\"\r\n")
+        return MIMEPart(headers: headers, body: body)
     }
 
     /// The Message-ID for an outbox key: `<32 hex digits@domain>`, the same for the same key, always.
@@ -57,13 +72,12 @@ public struct MIMEMessage: Sendable, Hashable {
 
     /// RFC 5322 date in UTC: `Mon, 23 Nov 2026 09:00:00 +0000`.
     public static func dateHeader(_ date: Date) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        let f = UTCFields(date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d +0000",
-                      days[c.weekday! - 1], c.day!, months[c.month! - 1], c.year!, c.hour!, c.minute!, c.second!)
+        let d = UTCFields.digits
+        return "\(days[f.day.weekday]), \(d(f.day.day, 2)) \(months[f.day.month - 1]) \(d(f.day.year, 4)) "
+            + "\(d(f.hour, 2)):\(d(f.minute, 2)):\(d(f.second, 2)) +0000"
     }
 
     /// The message as it goes on the wire (before SMTP dot-stuffing).
@@ -101,13 +115,9 @@ public struct MIMEMessage: Sendable, Hashable {
         } else {
             (bodyHeaders, body) = textPart
         }
-        if let invite {
+        if let calendar = invitePart ?? invite.map(MIMEMessage.calendarPart) {
             let mixed = boundary + "_mix"
-            let calendar = MIMEMessage.part(
-                type: "text/calendar; charset=utf-8; method=PUBLISH;\r\n name=\"invite.ics\"",
-                body: invite.render(),
-                disposition: "Content-Disposition: attachment; filename=\"invite.ics\"\r\n")
-            body = MIMEMessage.multipart(boundary: mixed, parts: [(bodyHeaders, body), calendar])
+            body = MIMEMessage.multipart(boundary: mixed, parts: [(bodyHeaders, body), (calendar.headers, calendar.body)])
             bodyHeaders = "Content-Type: multipart/mixed;\r\n boundary=\"\(mixed)\"\r\n"
         }
         out += Array(bodyHeaders.utf8)
@@ -134,4 +144,12 @@ public struct MIMEMessage: Sendable, Hashable {
         out += Array("\r\n--\(boundary)--\r\n".utf8)
         return out
     }
+}
+
+/// A leaf part ready to go into a message: its header lines (each ending CRLF) and its encoded body.
+public struct MIMEPart: Sendable, Hashable {
+    public var headers: String
+    public var body: [UInt8]
+
+    public init(headers: String, body: [UInt8]) { self.headers = headers; self.body = body }
 }

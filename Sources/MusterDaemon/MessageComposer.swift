@@ -20,17 +20,30 @@ struct MessageComposer: Sendable {
         let inputs = try RenderInputs.load(for: occurrences, district: district, now: now)
         // Rendering is pure and most of a tick's work: spread it over the cores, in slices, order kept.
         let slices = occurrences.count < 64 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        if slices == 1 { return occurrences.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now) } }
+        @Sendable func composeAll(_ part: ArraySlice<Occurrence>) -> [NewOutboxEntry] {
+            var invites: [Int64: MIMEPart] = [:]
+            return part.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now, invites: &invites) }
+        }
+        if slices == 1 { return composeAll(occurrences[...]) }
         let out = ComposedSlices(count: slices)
         let per = (occurrences.count + slices - 1) / slices
         DispatchQueue.concurrentPerform(iterations: slices) { k in
-            let part = occurrences[min(k * per, occurrences.count)..<min((k + 1) * per, occurrences.count)]
-            out.set(k, part.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now) })
+            out.set(k, composeAll(occurrences[min(k * per, occurrences.count)..<min((k + 1) * per, occurrences.count)]))
         }
         return out.joined()
     }
 
+    /// One entry, on its own (preview).
     func compose(_ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date) -> NewOutboxEntry {
+        var invites: [Int64: MIMEPart] = [:]
+        return compose(o, input: input, suppressions: suppressions, now: now, invites: &invites)
+    }
+
+    /// One entry. `invites` holds the calendar attachments made so far in this pass, by event:
+    /// one event's invite at one `now` is the same for every recipient.
+    func compose(
+        _ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date, invites: inout [Int64: MIMEPart]
+    ) -> NewOutboxEntry {
         let mail = district.config.mail
         let messageID = MIMEMessage.messageID(forKey: o.dedupeKey, domain: mail.from.domain)
         func skip(suppressed: String? = nil, failed: String? = nil, recipient: String? = nil) -> NewOutboxEntry {
@@ -60,16 +73,23 @@ struct MessageComposer: Sendable {
         if let url = links?.unsubscribeURL(memberID: member.id, topic: o.topic) {
             headers += MIMEMessage.listUnsubscribeHeaders(url: url)
         }
-        var invite: CalendarInvite?
+        var invitePart: MIMEPart?
         if o.calendar, let e = input.event {
-            invite = CalendarInvite(
-                uid: CalendarInvite.uid(eventID: e.id, domain: mail.from.domain), stamp: now, start: e.startsAt,
-                end: e.endsAt, sequence: Self.calendarSequence(now), summary: e.title, location: e.location, description: e.description, url: e.url)
+            if let made = invites[e.id] {
+                invitePart = made
+            } else {
+                let invite = CalendarInvite(
+                    uid: CalendarInvite.uid(eventID: e.id, domain: mail.from.domain), stamp: now, start: e.startsAt,
+                    end: e.endsAt, sequence: Self.calendarSequence(now), summary: e.title, location: e.location,
+                    description: e.description, url: e.url)
+                invitePart = MIMEMessage.calendarPart(invite)
+                invites[e.id] = invitePart
+            }
         }
         let name = [member.firstName, member.lastName].compactMap { $0 }.joined(separator: " ")
         let message = MIMEMessage(
             from: mail.from, replyTo: mail.replyTo, to: MailAddress(email, name: name), content: content,
-            date: now, messageID: messageID, extraHeaders: headers, invite: invite)
+            date: now, messageID: messageID, extraHeaders: headers, invitePart: invitePart)
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
             notBefore: quietHoursEnd(for: o, zone: input.timeZone))

@@ -65,8 +65,11 @@ enum RenderContext {
     /// made spaces, so that a hostile value cannot start a new line in a message's text either.
     static func oneLine(_ value: String?) -> String? {
         guard let value else { return nil }
-        guard value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return value }
-        return String(String.UnicodeScalarView(value.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        func isControl(_ u: Unicode.Scalar) -> Bool {
+            u.isASCII ? (u.value < 0x20 || u.value == 0x7F) : u.properties.generalCategory == .control
+        }
+        guard value.unicodeScalars.contains(where: isControl) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.map { isControl($0) ? " " : $0 }))
     }
 
     static func person(_ m: Member) -> [String: Any] {

@@ -38,7 +38,9 @@ extension TemplateSet {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for u in s.unicodeScalars {
-            if u.properties.generalCategory == .control || u.properties.isWhitespace {
+            let skip = u.isASCII ? (u.value <= 0x20 || u.value == 0x7F)
+                : (u.properties.generalCategory == .control || u.properties.isWhitespace)
+            if skip {
                 pendingSpace = !out.isEmpty
                 continue
             }
@@ -51,20 +53,30 @@ extension TemplateSet {
     /// Trailing spaces off every line, at most one blank line in a row, no blank lines at either end,
     /// and one final newline.
     static func tidy(_ s: String) -> String {
-        var lines: [Substring] = []
-        var blank = 0
-        for raw in s.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = raw
-            while let last = line.last, last == " " || last == "\t" || last == "\r" { line = line.dropLast() }
-            if line.isEmpty {
-                blank += 1
-                if blank > 1 || lines.isEmpty { continue }
-            } else {
-                blank = 0
+        // Works on the UTF-8 bytes: the characters it looks at are all ASCII, and a byte of a
+        // multi-byte character is never one of them.
+        var text = s
+        return text.withUTF8 { bytes -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 1)
+            var blankPending = false
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                var last = end
+                while last > start, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 || bytes[last - 1] == 0x0D { last -= 1 }
+                if last == start {
+                    blankPending = !out.isEmpty
+                } else {
+                    if !out.isEmpty { out.append(0x0A) }
+                    if blankPending { out.append(0x0A); blankPending = false }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<last]))
+                }
+                start = end + 1
             }
-            lines.append(line)
+            out.append(0x0A)
+            return String(decoding: out, as: UTF8.self)
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -147,3 +147,29 @@ enum Fixture {
         #expect(try pythonEmailDefects(paths) == "0.eml: ok\n1.eml: ok\n2.eml: ok\n3.eml: ok\n4.eml: ok\n")
     }
 }
+
+/// The Date header and the invite's UTC times, computed by arithmetic, agree with Foundation's formatter.
+@Suite struct UTCFormattingTests {
+    func reference(_ format: String, _ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.calendar = Calendar(identifier: .gregorian)
+        f.dateFormat = format
+        return f.string(from: date)
+    }
+
+    @Test func agreesWithFoundationAcrossCenturiesLeapDaysAndBefore1970() {
+        var dates = [0, -1, 951_782_400, 951_868_799, 1_709_164_800, 4_102_444_799, -2_208_988_800, 1_796_000_000.75]
+            .map { Date(timeIntervalSince1970: $0) }
+        var seed: UInt64 = 42
+        for _ in 0..<2_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            dates.append(Date(timeIntervalSince1970: Double(Int64(seed >> 33) % 8_000_000_000) - 2_000_000_000))
+        }
+        for d in dates {
+            #expect(MIMEMessage.dateHeader(d) == reference("EEE, dd MMM yyyy HH:mm:ss '+0000'", d))
+            #expect(CalendarInvite.utc(d) == reference("yyyyMMdd'T'HHmmss'Z'", d))
+        }
+    }
+}
