@@ -46,6 +46,7 @@ public enum DeliveryResult: Sendable, Hashable {
     /// Replaces anything that looks like an email address (`<ann@example.com>`, `ann@example.com`)
     /// with `<address>`, so replies can be logged and shown without personal data.
     public static func redactAddresses(_ text: String) -> String {
+        if !text.utf8.contains(UInt8(ascii: "@")) { return HeaderEncoding.clean(text) }
         var out = ""
         for (i, token) in text.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
             if i > 0 { out += " " }

@@ -13,6 +13,7 @@ public enum HeaderEncoding {
     /// Replaces every control character (C0, DEL, C1, and the Unicode line and paragraph separators)
     /// with a space.
     public static func clean(_ value: String) -> String {
+        if isPrintableASCII(value) { return value }
         var out = String.UnicodeScalarView()
         for s in value.unicodeScalars {
             let v = s.value
@@ -32,8 +33,22 @@ public enum HeaderEncoding {
 
     /// RFC 5322 `atext` plus space: a phrase that needs no quoting.
     static func isAtomPhrase(_ s: String) -> Bool {
-        let specials = Set("()<>[]:;@\\,.\"".utf8)
-        return s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && !specials.contains($0) }
+        s.utf8.allSatisfy { b in
+            guard b >= 0x20 && b < 0x7F else { return false }
+            switch b {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: "\\"),
+                 UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "\""):
+                return false
+            default:
+                return true
+            }
+        }
+    }
+
+    /// `s` without its spaces.
+    static func withoutSpaces(_ s: String) -> String {
+        s.utf8.contains(0x20) ? String(decoding: s.utf8.filter { $0 != 0x20 }, as: UTF8.self) : s
     }
 
     /// `Name: value` folded, from tokens that must not be split. Tokens are joined by single spaces;
@@ -66,7 +81,7 @@ public enum HeaderEncoding {
 
     /// An address header (`From`, `To`, `Reply-To`) for one mailbox.
     public static func mailbox(name headerName: String, _ address: MailAddress) -> String {
-        let addr = "<" + clean(address.address).replacingOccurrences(of: " ", with: "") + ">"
+        let addr = "<" + withoutSpaces(clean(address.address)) + ">"
         let display = clean(address.name ?? "").split(separator: " ").joined(separator: " ")
         if display.isEmpty { return fold(name: headerName, tokens: [addr]) }
         if isAtomPhrase(display) && !display.contains("=?") {

@@ -41,24 +41,32 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// exactly one `@`, and a dot-free-or-dotted domain with no empty labels. Good enough to keep
     /// a hostile value out of an SMTP envelope; not a full RFC 5321 parser.
     public static func isPlausible(_ address: String) -> Bool {
-        let bytes = Array(address.utf8)
-        guard bytes.count >= 3, bytes.count <= 254 else { return false }
-        var ats = 0
-        for b in bytes {
-            if b <= 0x20 || b >= 0x7F { return false }
-            switch b {
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
-                 UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
-                 UInt8(ascii: "]"), UInt8(ascii: "\\"), UInt8(ascii: ":"):
-                return false
-            case UInt8(ascii: "@"): ats += 1
-            default: break
+        var copy = address
+        return copy.withUTF8 { bytes -> Bool in
+            guard bytes.count >= 3, bytes.count <= 254 else { return false }
+            var at = -1
+            for (i, b) in bytes.enumerated() {
+                if b <= 0x20 || b >= 0x7F { return false }
+                switch b {
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                     UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+                     UInt8(ascii: "]"), UInt8(ascii: "\\"), UInt8(ascii: ":"):
+                    return false
+                case UInt8(ascii: "@"):
+                    if at >= 0 { return false }
+                    at = i
+                default: break
+                }
             }
+            // A local part of 1 to 64 octets; a domain with no empty label (no leading, trailing or double dot).
+            guard at >= 1, at <= 64, at < bytes.count - 1 else { return false }
+            var previous = UInt8(ascii: ".")
+            for b in bytes[(at + 1)...] {
+                if b == UInt8(ascii: "."), previous == UInt8(ascii: ".") { return false }
+                previous = b
+            }
+            return previous != UInt8(ascii: ".")
         }
-        guard ats == 1, let at = address.firstIndex(of: "@") else { return false }
-        let local = address[..<at], domain = address[address.index(after: at)...]
-        guard !local.isEmpty, local.count <= 64, !domain.isEmpty else { return false }
-        return !domain.split(separator: ".", omittingEmptySubsequences: false).contains { $0.isEmpty }
     }
 
     /// `Name <address>` or `address`, unencoded, for people and logs of configuration (never of members).

@@ -52,7 +52,7 @@ struct MessageComposer: Sendable {
         }
         guard var input else { return skip(failed: "member \(o.memberID) is no longer in the database") }
         let member = input.member
-        guard let email = member.email?.trimmingCharacters(in: .whitespaces), !email.isEmpty else {
+        guard let email = member.email.map(Self.trimmed), !email.isEmpty else {
             return skip(suppressed: "no email address")
         }
         guard MailAddress.isPlausible(email) else { return skip(failed: "the email address is not valid", recipient: nil) }
@@ -93,6 +93,14 @@ struct MessageComposer: Sendable {
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
             notBefore: quietHoursEnd(for: o, zone: input.timeZone))
+    }
+
+    /// `s` without spaces and tabs at either end (an address as typed into a spreadsheet).
+    static func trimmed(_ s: String) -> String {
+        guard let first = s.utf8.first, let last = s.utf8.last,
+              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || !s.utf8.allSatisfy({ $0 < 0x80 })
+        else { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
 
     /// When "I've voted" and RSVP links stop working: a day after the ballot closes, at the event's start.

@@ -73,18 +73,21 @@ public struct OutboxEntry: Sendable, Hashable {
         updated_at, sent_at
         """
 
+    /// An entry from a row of `SELECT \(columns)` (then `message` when `withMessage`). Columns are
+    /// read by position: looking them up by name lower-cases every name for every row, which was
+    /// a tenth of a delivery's CPU time.
     init(row: Row, withMessage: Bool) {
-        func date(_ c: String) -> Date { OutboxTime.parse(row[c] as String? ?? "") ?? Date(timeIntervalSince1970: 0) }
-        func optDate(_ c: String) -> Date? { (row[c] as String?).flatMap(OutboxTime.parse) }
-        id = row["id"]; dedupeKey = row["dedupe_key"]; rule = row["rule"]; step = row["step"]
-        memberID = row["member_id"]; eventID = row["event_id"]; ballotID = row["ballot_id"]
-        occurrence = row["occurrence"]; topic = row["topic"]
-        state = OutboxState(rawValue: row["state"]) ?? .queued
-        dueAt = date("due_at"); expiresAt = optDate("expires_at"); nextAttemptAt = date("next_attempt_at")
-        attempts = row["attempts"]; messageID = row["message_id"]; recipient = row["recipient"]
-        message = withMessage ? row["message"] : nil
-        lastReply = row["last_reply"]; reason = row["reason"]
-        createdAt = date("created_at"); updatedAt = date("updated_at"); sentAt = optDate("sent_at")
+        func date(_ i: Int) -> Date { OutboxTime.parse(row[i] as String? ?? "") ?? Date(timeIntervalSince1970: 0) }
+        func optDate(_ i: Int) -> Date? { (row[i] as String?).flatMap(OutboxTime.parse) }
+        id = row[0]; dedupeKey = row[1]; rule = row[2]; step = row[3]
+        memberID = row[4]; eventID = row[5]; ballotID = row[6]
+        occurrence = row[7]; topic = row[8]
+        state = OutboxState(rawValue: row[9]) ?? .queued
+        dueAt = date(10); expiresAt = optDate(11); nextAttemptAt = date(12)
+        attempts = row[13]; messageID = row[14]; recipient = row[15]
+        lastReply = row[16]; reason = row[17]
+        createdAt = date(18); updatedAt = date(19); sentAt = optDate(20)
+        message = withMessage ? row[21] : nil
     }
 }
 

@@ -72,3 +72,16 @@ import MusterTestSupport
         #expect(!q.contains(minuteOfDay: 12 * 60))
     }
 }
+
+@Suite struct MailAddressPlausibilityTests {
+    @Test func acceptsOrdinaryAddressesAndRefusesMalformedOnes() {
+        for good in ["a@b", "ann.lee+union@example.org", "x@sub.example.co.uk", String(repeating: "l", count: 64) + "@d.org"] {
+            #expect(MailAddress.isPlausible(good), "\(good)")
+        }
+        for bad in ["", "ab", "@b.c", "a@", "a@.b", "a@b.", "a@b..c", "a@@b", "a@b@c", "a b@c", "a@b c", "<a@b>",
+                    "a@b\r\nRCPT TO:<x@y>", "a;b@c", "a\"@b", String(repeating: "l", count: 65) + "@d.org", "zoë@example.org",
+                    "a@" + String(repeating: "d", count: 253)] {
+            #expect(!MailAddress.isPlausible(bad), "\(bad)")
+        }
+    }
+}
