@@ -122,11 +122,16 @@ public struct Engine: Sendable {
     /// Renders and stores the occurrences that are new; those already in the outbox are left alone.
     func enqueue(_ occurrences: [Occurrence], now: Date, into s: inout TickSummary) throws {
         guard !occurrences.isEmpty else { return }
-        let chunkSize = 2_000
         let suppressions = try outbox.loadSuppressions()
         let composer = MessageComposer(district: district, links: links)
-        for start in stride(from: 0, to: occurrences.count, by: chunkSize) {
+        // Small chunks first, so that delivery beside it can start soon; larger ones after.
+        var start = 0
+        while start < occurrences.count {
+            let size = Int(ProcessInfo.processInfo.environment["MUSTER_CHUNK0"] ?? "") ?? 250
+            let size2 = Int(ProcessInfo.processInfo.environment["MUSTER_CHUNK"] ?? "") ?? 1000
+            let chunkSize = start == 0 ? size : size2
             let chunk = Array(occurrences[start..<min(start + chunkSize, occurrences.count)])
+            start += chunk.count
             let existing = try outbox.existingKeys(chunk.map(\.dedupeKey))
             let fresh = chunk.filter { !existing.contains($0.dedupeKey) }
             guard !fresh.isEmpty else { continue }

@@ -39,10 +39,11 @@ public struct OutboxStore: Sendable {
             let statement = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO muster_outbox(
                     dedupe_key, rule, step, member_id, event_id, ballot_id, occurrence, topic, state,
-                    due_at, expires_at, next_attempt_at, attempts, message_id, recipient, message, reason,
+                    due_at, expires_at, next_attempt_at, attempts, message_id, recipient, reason,
                     created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
                 """)
+            let bytes = try db.cachedStatement(sql: "INSERT INTO muster_outbox_messages(outbox_id, message) VALUES (?, ?)")
             var inserted = 0
             for e in entries {
                 let o = e.occurrence
@@ -51,9 +52,13 @@ public struct OutboxStore: Sendable {
                     o.dedupeKey, o.rule, o.step, o.memberID, o.eventID, o.ballotID, o.occurrence, o.topic,
                     e.initialState.rawValue,
                     due, OutboxTime.format(o.expires), e.notBefore.map(OutboxTime.format) ?? due, e.messageID,
-                    e.recipient, e.message, e.failedReason ?? e.suppressedReason, stamp, stamp,
+                    e.recipient, e.failedReason ?? e.suppressedReason, stamp, stamp,
                 ])
-                inserted += db.changesCount
+                guard db.changesCount == 1 else { continue }
+                inserted += 1
+                if let message = e.message {
+                    try bytes.execute(arguments: [db.lastInsertedRowID, message])
+                }
             }
             return inserted
         }
@@ -82,6 +87,7 @@ public struct OutboxStore: Sendable {
         return try pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(OutboxEntry.columns), message FROM muster_outbox
+                LEFT JOIN muster_outbox_messages ON outbox_id = id
                 WHERE state = 'queued' AND next_attempt_at <= ? AND (expires_at IS NULL OR expires_at > ?)
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [stamp, stamp, limit])
@@ -188,14 +194,14 @@ public struct OutboxStore: Sendable {
 
     public func entry(id: Int64) throws -> OutboxEntry? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns), message FROM muster_outbox WHERE id = ?", arguments: [id])
+            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns), message FROM muster_outbox LEFT JOIN muster_outbox_messages ON outbox_id = id WHERE id = ?", arguments: [id])
                 .map { OutboxEntry(row: $0, withMessage: true) }
         }
     }
 
     public func entry(dedupeKey: String) throws -> OutboxEntry? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns), message FROM muster_outbox WHERE dedupe_key = ?", arguments: [dedupeKey])
+            try Row.fetchOne(db, sql: "SELECT \(OutboxEntry.columns), message FROM muster_outbox LEFT JOIN muster_outbox_messages ON outbox_id = id WHERE dedupe_key = ?", arguments: [dedupeKey])
                 .map { OutboxEntry(row: $0, withMessage: true) }
         }
     }

@@ -135,6 +135,23 @@ public enum Schema {
                     ON muster_suppressions(kind, ifnull(member_id, 0), email, topic);
                 """)
         }
+        // The bytes of a message are written once and read once or twice; its entry's state changes
+        // several times. Kept in the same row, every state change rewrote the whole message into
+        // the WAL (twice per delivery). In their own table, state changes touch small rows.
+        // Foreign keys are checked as the migration's statements run, not over the whole file
+        // afterwards (GRDB's default): a row that an outside tool left pointing at a deleted event
+        // (sqlite3 does not enforce foreign keys unless told) must not stop muster from upgrading.
+        m.registerMigration("v3-outbox-messages", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE muster_outbox_messages(
+                    outbox_id INTEGER PRIMARY KEY REFERENCES muster_outbox(id) ON DELETE CASCADE,
+                    message BLOB NOT NULL
+                );
+                INSERT INTO muster_outbox_messages(outbox_id, message)
+                    SELECT id, message FROM muster_outbox WHERE message IS NOT NULL;
+                ALTER TABLE muster_outbox DROP COLUMN message;
+                """)
+        }
         return m
     }
 }

@@ -72,7 +72,8 @@ struct TickHarness {
         try (try store).pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, rule, step, member_id, state, message_id, recipient, reason, last_reply, attempts,
-                       next_attempt_at, message FROM muster_outbox ORDER BY id
+                       next_attempt_at, message FROM muster_outbox
+                LEFT JOIN muster_outbox_messages ON outbox_id = id ORDER BY id
                 """).map(OutboxRow.init)
         }
     }

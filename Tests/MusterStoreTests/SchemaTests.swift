@@ -8,8 +8,42 @@ import MusterTestSupport
     @Test func migratesAnEmptyDatabase() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.file("m.sqlite"))
-        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state"])
+        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    @Test func version3MovesStoredMessagesToTheirOwnTableUnchanged() throws {
+        // Given a database of the first release (v1, v2) with one message in its outbox, and a
+        // registration that an outside tool left pointing at an event it deleted
+        let dir = try TemporaryDirectory()
+        let path = dir.file("old.sqlite")
+        let bytes = Data("Subject: hi\r\n\r\nThe exact bytes \u{1F44B}\r\n".utf8)
+        do {
+            let pool = try DatabasePool(path: path)
+            try Schema.migrator.migrate(pool, upTo: "v2-muster-state")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO muster_outbox(id, dedupe_key, rule, step, member_id, due_at, next_attempt_at,
+                        message_id, recipient, message, created_at, updated_at)
+                    VALUES (7, 'welcome/1/1', 'welcome', 1, 1, '2026-11-25T09:00:00Z', '2026-11-25T09:00:00Z',
+                        '<x@example.org>', 'ann@example.com', ?, '2026-11-25T09:00:00Z', '2026-11-25T09:00:00Z')
+                    """, arguments: [bytes])
+            }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: """
+                    PRAGMA foreign_keys = OFF;
+                    INSERT INTO members(id, membership_number, first_name) VALUES (1, 'M1', 'Ann');
+                    INSERT INTO registrations(event_id, member_id, status) VALUES (99, 1, 'registered');
+                    """)
+            }
+        }
+        // When muster opens it
+        let store = try Store(path: path)
+        // Then the message is where the outbox reads it, byte for byte, and the old column is gone
+        #expect(try store.appliedMigrations().last == "v3-outbox-messages")
+        #expect(try OutboxStore(store).entry(id: 7)?.message == bytes)
+        let columns = try store.pool.read { db in try db.columns(in: "muster_outbox").map(\.name) }
+        #expect(!columns.contains("message"))
     }
 }
