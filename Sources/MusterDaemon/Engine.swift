@@ -127,9 +127,7 @@ public struct Engine: Sendable {
         // Small chunks first, so that delivery beside it can start soon; larger ones after.
         var start = 0
         while start < occurrences.count {
-            let size = Int(ProcessInfo.processInfo.environment["MUSTER_CHUNK0"] ?? "") ?? 250
-            let size2 = Int(ProcessInfo.processInfo.environment["MUSTER_CHUNK"] ?? "") ?? 1000
-            let chunkSize = start == 0 ? size : size2
+            let chunkSize = start == 0 ? 250 : 1_000
             let chunk = Array(occurrences[start..<min(start + chunkSize, occurrences.count)])
             start += chunk.count
             let existing = try outbox.existingKeys(chunk.map(\.dedupeKey))
