@@ -104,15 +104,17 @@ public struct RenderQueries: Sendable {
         timezone, email_opt_out
         """
 
-    static func member(_ row: Row, prefix: String = "") -> Member {
+    /// A member from `memberColumns`, starting at column `at` of the row. Read by position: a
+    /// lookup by name lower-cases the name, for every column of every row.
+    static func member(_ row: Row, at i: Int = 0) -> Member {
         Member(
-            id: row[prefix + "id"], membershipNumber: row[prefix + "membership_number"] ?? "",
-            firstName: row[prefix + "first_name"] ?? "", lastName: row[prefix + "last_name"],
-            email: row[prefix + "email"], workplaceID: row[prefix + "workplace_id"], role: row[prefix + "role"],
-            section: row[prefix + "section"],
-            status: MemberStatus(rawValue: row[prefix + "status"] ?? "active") ?? .active,
-            joinedOn: row[prefix + "joined_on"], timezone: row[prefix + "timezone"],
-            emailOptOut: (row[prefix + "email_opt_out"] as Int?) == 1)
+            id: row[i], membershipNumber: row[i + 1] ?? "",
+            firstName: row[i + 2] ?? "", lastName: row[i + 3],
+            email: row[i + 4], workplaceID: row[i + 5], role: row[i + 6],
+            section: row[i + 7],
+            status: MemberStatus(rawValue: row[i + 8] ?? "active") ?? .active,
+            joinedOn: row[i + 9], timezone: row[i + 10],
+            emailOptOut: (row[i + 11] as Int?) == 1)
     }
 
     static func members(_ db: Database, ids: [Int64]) throws -> [Int64: Member] {
@@ -161,9 +163,9 @@ public struct RenderQueries: Sendable {
                 WHERE r.workplace_id IN (\(marks)) AND m.status = 'active'
                 """, arguments: StatementArguments(chunk))
             for row in rows {
-                let m = member(row, prefix: "m_")
-                let w: Int64 = row["r_workplace_id"]
-                out[w, default: []].append(RepContact(member: m, rep: Rep(memberID: m.id, workplaceID: w, role: row["r_role"])))
+                let m = member(row, at: 2)
+                let w: Int64 = row[0]
+                out[w, default: []].append(RepContact(member: m, rep: Rep(memberID: m.id, workplaceID: w, role: row[1])))
             }
         }
         return out
