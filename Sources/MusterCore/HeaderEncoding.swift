@@ -46,6 +46,12 @@ public enum HeaderEncoding {
         }
     }
 
+    /// The words of `s` between ASCII spaces, none empty. Works on the UTF-8 bytes, where a space
+    /// is never part of another character (splitting by `Character` costs far more).
+    static func spaceSeparated(_ s: String) -> [String] {
+        s.utf8.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// `s` without its spaces.
     static func withoutSpaces(_ s: String) -> String {
         s.utf8.contains(0x20) ? String(decoding: s.utf8.filter { $0 != 0x20 }, as: UTF8.self) : s
@@ -73,7 +79,7 @@ public enum HeaderEncoding {
     /// An unstructured header (`Subject`): plain words when printable ASCII, else RFC 2047 B words.
     public static func unstructured(name: String, value: String) -> String {
         let v = clean(value)
-        let words = v.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let words = spaceSeparated(v)
         let needsEncoding = !isPrintableASCII(v) || v.contains("=?") || words.contains { $0.utf8.count > softLimit - name.utf8.count - 2 }
         if !needsEncoding { return fold(name: name, tokens: words) }
         return fold(name: name, tokens: encodedWords(v, firstLineUsed: name.utf8.count + 2))
@@ -82,10 +88,11 @@ public enum HeaderEncoding {
     /// An address header (`From`, `To`, `Reply-To`) for one mailbox.
     public static func mailbox(name headerName: String, _ address: MailAddress) -> String {
         let addr = "<" + withoutSpaces(clean(address.address)) + ">"
-        let display = clean(address.name ?? "").split(separator: " ").joined(separator: " ")
+        let nameWords = spaceSeparated(clean(address.name ?? ""))
+        let display = nameWords.joined(separator: " ")
         if display.isEmpty { return fold(name: headerName, tokens: [addr]) }
         if isAtomPhrase(display) && !display.contains("=?") {
-            return fold(name: headerName, tokens: display.split(separator: " ").map(String.init) + [addr])
+            return fold(name: headerName, tokens: nameWords + [addr])
         }
         if isPrintableASCII(display) && !display.contains("=?") && display.utf8.count < 60 {
             let quoted = "\"" + display.replacingOccurrences(of: "\\", with: "\\\\")

@@ -96,7 +96,7 @@ public struct MIMEMessage: Sendable, Hashable {
             guard !name.isEmpty else { continue }
             let value = HeaderEncoding.clean(h.value)
             if HeaderEncoding.isPrintableASCII(value) {
-                head.append(HeaderEncoding.fold(name: name, tokens: value.split(separator: " ").map(String.init)))
+                head.append(HeaderEncoding.fold(name: name, tokens: HeaderEncoding.spaceSeparated(value)))
             } else {
                 head.append(HeaderEncoding.unstructured(name: name, value: value))
             }
