@@ -22,7 +22,10 @@ struct MessageComposer: Sendable {
         let slices = occurrences.count < 64 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
         @Sendable func composeAll(_ part: ArraySlice<Occurrence>) -> [NewOutboxEntry] {
             var invites: [Int64: MIMEPart] = [:]
-            return part.map { compose($0, input: inputs[$0], suppressions: suppressions, now: now, invites: &invites) }
+            let cache = RenderCache()
+            return part.map {
+                compose($0, input: inputs[$0], suppressions: suppressions, now: now, invites: &invites, cache: cache)
+            }
         }
         if slices == 1 { return composeAll(occurrences[...]) }
         let out = ComposedSlices(count: slices)
@@ -36,13 +39,15 @@ struct MessageComposer: Sendable {
     /// One entry, on its own (preview).
     func compose(_ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date) -> NewOutboxEntry {
         var invites: [Int64: MIMEPart] = [:]
-        return compose(o, input: input, suppressions: suppressions, now: now, invites: &invites)
+        return compose(o, input: input, suppressions: suppressions, now: now, invites: &invites, cache: RenderCache())
     }
 
     /// One entry. `invites` holds the calendar attachments made so far in this pass, by event:
-    /// one event's invite at one `now` is the same for every recipient.
+    /// one event's invite at one `now` is the same for every recipient. `cache` keeps the shared
+    /// parts of render contexts; both belong to the calling thread.
     func compose(
-        _ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date, invites: inout [Int64: MIMEPart]
+        _ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date, invites: inout [Int64: MIMEPart],
+        cache: RenderCache
     ) -> NewOutboxEntry {
         let mail = district.config.mail
         let messageID = MIMEMessage.messageID(forKey: o.dedupeKey, domain: mail.from.domain)
@@ -65,7 +70,7 @@ struct MessageComposer: Sendable {
             ?? MessageLinks()
         let content: MessageContent
         do {
-            content = try district.templates.render(template: o.template, input: input)
+            content = try district.templates.render(template: o.template, input: input, cache: cache)
         } catch {
             return skip(failed: "cannot render \(o.template): \(error)", recipient: email)
         }

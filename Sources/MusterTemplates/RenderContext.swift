@@ -8,14 +8,20 @@ import MusterCore
 /// value is left out (a section over it renders nothing) and every date is pre-formatted for people in
 /// the recipient's zone.
 enum RenderContext {
-    static func build(_ input: RenderInput) -> [String: Any] {
+    static func build(_ input: RenderInput, cache: RenderCache? = nil) -> [String: Any] {
         let time = PeopleTime(timeZone: input.timeZone)
         var root: [String: Any] = [:]
 
-        var org: [String: Any] = [:]
-        put(&org, "name", input.organisation.name)
-        put(&org, "website", input.organisation.website)
-        root["organisation"] = org
+        if let org = cache?.organisation, cache?.organisationSource == input.organisation {
+            root["organisation"] = org
+        } else {
+            var org: [String: Any] = [:]
+            put(&org, "name", input.organisation.name)
+            put(&org, "website", input.organisation.website)
+            root["organisation"] = org
+            cache?.organisation = org
+            cache?.organisationSource = input.organisation
+        }
 
         var member = person(input.member)
         put(&member, "membership_number", input.member.membershipNumber)
@@ -37,7 +43,16 @@ enum RenderContext {
             put(&rep, "role", r.rep.role)
             root["rep"] = rep
         }
-        if let e = input.event { root["event"] = event(e, time) }
+        if let e = input.event {
+            let key = RenderCache.EventKey(event: e, zone: input.timeZone.identifier)
+            if let made = cache?.events[key] {
+                root["event"] = made
+            } else {
+                let made = event(e, time)
+                cache?.events[key] = made
+                root["event"] = made
+            }
+        }
         if let b = input.ballot { root["ballot"] = ballot(b, time) }
         if let d = input.digest {
             root["digest"] = [
@@ -125,4 +140,20 @@ enum RenderContext {
         if let t = f.thresholdPercent { d["threshold_percent"] = t }
         return d
     }
+}
+
+/// The parts of a render context that many messages share, kept by one thread while it renders a
+/// batch: the organisation, and each event as written in each recipient time zone. Not for sharing
+/// between threads.
+public final class RenderCache {
+    struct EventKey: Hashable {
+        var event: Event
+        var zone: String
+    }
+
+    var organisation: [String: Any]?
+    var organisationSource: Organisation?
+    var events: [EventKey: [String: Any]] = [:]
+
+    public init() {}
 }

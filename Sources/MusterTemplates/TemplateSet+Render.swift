@@ -14,6 +14,12 @@ extension TemplateSet {
         try render(template: name, context: RenderContext.build(input))
     }
 
+    /// As `render(template:input:)`, reusing the parts of the context that many recipients share
+    /// (the organisation, an event or ballot as written in one time zone) from `cache`.
+    public func render(template name: String, input: RenderInput, cache: RenderCache) throws -> MessageContent {
+        try render(template: name, context: RenderContext.build(input, cache: cache))
+    }
+
     func render(template name: String, context: [String: Any]) throws -> MessageContent {
         guard let source = sources[name], let c = compiled[name] else {
             throw InputError(file: displayPath, line: nil, missingMessage(name))

@@ -175,4 +175,23 @@ import Testing
             try TemplateSet(directory: "/nonexistent/muster-templates", displayPath: "templates")
         }
     }
+
+    @Test func aSharedCacheRendersExactlyWhatAFreshContextDoes() throws {
+        // Given members in two zones, an event, and the same event moved an hour later
+        let set = try GoldenTests.shipped()
+        var moved = Self.input(firstName: "Kim", zone: "Europe/London")
+        moved.event?.startsAt.addTimeInterval(3_600)
+        let inputs = [Self.input(firstName: "Ann", zone: "Europe/London"), Self.input(firstName: "Bo", zone: "America/New_York"),
+                      Self.input(firstName: "Cy", zone: "Europe/London"), moved]
+        // When they are rendered one after another through one cache, and each on its own
+        let cache = RenderCache()
+        for input in inputs {
+            // Then each message is the same either way: nothing of one member, zone or event leaks into another
+            #expect(try set.render(template: "meeting-tomorrow", input: input, cache: cache)
+                    == set.render(template: "meeting-tomorrow", input: input))
+        }
+        #expect(try set.render(template: "meeting-tomorrow", input: moved, cache: cache).subject
+                != set.render(template: "meeting-tomorrow", input: inputs[0], cache: cache).subject)
+    }
 }
+
