@@ -205,6 +205,13 @@ final class CurlSMTPConnection: @unchecked Sendable {
                     disconnect(quit: false)
                 }
             }
+            if !replies[0].isPositive {
+                // MAIL FROM refused: the envelope sender is always mail.from, so this is the relay
+                // refusing muster (no AUTH, a sender it will not relay for), not this recipient.
+                // Every message would get the same: defer them all and say why, fail none for good.
+                let line = DeliveryResult.redactAddresses(refused.line)
+                return .done(.deferred(reply: "\(line) (the relay refused the sender, mail.from)", transportDown: true))
+            }
             return .done(result(refused))
         }
         // The data, and behind it the next message's commands.

@@ -187,6 +187,23 @@ import Testing
         #expect(!reply.contains("wrong-pw"))
     }
 
+    @Test(arguments: [true, false])
+    func aRelayThatRefusesTheSenderDefersEverythingAndFailsNothing(pipelining: Bool) async throws {
+        // Given a relay that requires AUTH, and muster configured without credentials
+        let server = try SMTPTestServer(options: ["--auth", "muster:s3cret-pw"] + (pipelining ? [] : ["--no-pipelining"]))
+        let smtp = try transport(server)
+        // When a batch goes
+        let results = await smtp.send([outgoing(1, to: "ann@example.com"), outgoing(2, to: "bob@example.com")])
+        // Then no message is failed for good: all are deferred as "transport down", with the relay's reason
+        #expect(results.count == 2)
+        for r in results {
+            guard case .deferred(let reply, true) = r else { Issue.record("got \(r)"); continue }
+            #expect(reply.hasPrefix("530 5.7.0 Authentication required"))
+            #expect(reply.hasSuffix("(the relay refused the sender, mail.from)"))
+        }
+        #expect(try server.received().isEmpty)
+    }
+
     @Test func concurrentConnectionsShareTheWork() async throws {
         let server = try SMTPTestServer()
         let smtp = try transport(server, concurrency: 4)
