@@ -142,10 +142,9 @@ final class CurlSMTPConnection: @unchecked Sendable {
         case idleConnectionLost(String)
     }
 
+    /// The connection cannot be used any more (closed, timed out, garbled): why, for the outbox.
     private struct Fault: Error {
         let text: String
-        /// True when the connection cannot be used any more (closed, timed out, garbled).
-        var fatal = true
     }
 
     private func transaction(_ message: OutgoingMessage, then next: OutgoingMessage?) -> Outcome {

@@ -6,21 +6,12 @@
 static inline CURLcode muster_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode muster_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode muster_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode muster_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode muster_setopt_read_function(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) {
-    return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
-}
-static inline CURLcode muster_setopt_write_function(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) {
-    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
-}
-static inline CURLcode muster_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-/* The socket of a CURLOPT_CONNECT_ONLY connection (CURLINFO_ACTIVESOCKET), or CURL_SOCKET_BAD. */
+/* The socket of a CURLOPT_CONNECT_ONLY connection (CURLINFO_ACTIVESOCKET), or -1. */
 static inline int muster_active_socket(CURL *h) {
     curl_socket_t s = CURL_SOCKET_BAD;
     if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &s) != CURLE_OK) return -1;
     return (int)s;
 }
-static inline CURLMcode muster_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 static inline CURLcode muster_setopt_error_buffer(CURL *h, char *buf) { return curl_easy_setopt(h, CURLOPT_ERRORBUFFER, buf); }
 
 static inline CURLcode muster_setopt_debug_function(CURL *h, int (*f)(CURL *, curl_infotype, char *, size_t, void *)) {
