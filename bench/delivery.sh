@@ -9,6 +9,8 @@
 #   bench/delivery.sh [COUNT]          (default 20000)
 #
 #   MUSTER_BENCH_TICK=0        baselines only (what bench/smtp-baselines.sh runs)
+#   MUSTER_BIN=PATH            time this muster binary instead of building .build/release/muster
+#                              (for a before/after comparison against another commit's build)
 #   MUSTER_BENCH_TRANSPORT=1   also SMTPTransport alone, prebuilt messages, via the debug test
 #                              MusterMailTests/SMTPBenchmark
 #
@@ -56,8 +58,12 @@ print(f'{l:<50} {r:8.2f}x  (goal >= {g:g}x: {\"met\" if r >= g else \"MISSED\"})
 # --- muster's district, prepared before anything is timed ------------------------------------
 SIZE=2048
 if [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
-  swift build -c release --product muster 2>&1 | grep -E "error" || true
-  MUSTER="$REPO/.build/release/muster"
+  if [ -n "${MUSTER_BIN:-}" ]; then
+    MUSTER="$MUSTER_BIN"
+  else
+    swift build -c release --product muster 2>&1 | grep -E "error" || true
+    MUSTER="$REPO/.build/release/muster"
+  fi
   mkdir -p "$WORK/district/schedules"
   cat >"$WORK/district/schedules/meeting-tomorrow.yaml" <<'EOF'
 kind: event

@@ -14,8 +14,27 @@ public protocol LinkMaking: Sendable {
     func unsubscribeURL(memberID: Int64, topic: String) -> String?
 }
 
-/// What one tick did, for the one-screen summary and the exit status.
-public struct TickSummary: Sendable {
+/// Whom a pass plans for.
+public enum PassScope: Sendable, Equatable {
+    /// Every rule for every member: `tick`, and the daemon's whole-district passes.
+    case everyone
+    /// Every rule narrowed to these members: the daemon, after another program changed them.
+    case members([Int64])
+    /// Nobody: the pass only delivers what is already due.
+    case nobody
+}
+
+/// How much a pass delivers.
+public enum PassDelivery: Sendable, Equatable {
+    /// Until nothing due is left (or the transport is down): `tick`.
+    case untilDrained
+    /// At most this many batches once enqueueing is done: the daemon's turn, so that a shutdown or
+    /// a data change waits for one batch at most. Zero delivers nothing.
+    case batches(Int)
+}
+
+/// What one pass did, for the one-screen summary of `tick`, the daemon's log line and the exit status.
+public struct PassSummary: Sendable {
     /// Occurrences the planner found due now.
     public var due = 0
     /// New outbox entries queued for delivery.
@@ -28,21 +47,39 @@ public struct TickSummary: Sendable {
     public var sent = 0
     public var deferred = 0
     public var failed = 0
-    /// Deliveries attempted this tick, and how many of them found the transport down.
+    /// Deliveries attempted this pass, and how many of them found the transport down.
     public var attempted = 0
     public var transportDown = 0
+    /// The outbox's next due entry after the pass (a first attempt or a retry).
     public var nextDue: Date?
+    /// The earliest instant after `now`, within the pass's lookahead, at which a rule planned makes
+    /// something due by time alone; nil when none (or the lookahead is zero).
+    public var nextTimeDue: Date?
+    /// Wall-clock seconds the pass took (for logs and benchmarks; never used to decide anything).
+    public var seconds: Double = 0
 
     public init() {}
 
     /// True when messages were tried and none could be delivered because the server could not be used.
     public var nothingDelivered: Bool { attempted > 0 && sent == 0 && transportDown > 0 && transportDown == deferred }
+
+    /// Adds `other`'s enqueue counts (from the thread that rendered beside delivery).
+    mutating func addEnqueued(_ other: PassSummary) {
+        queued += other.queued; suppressed += other.suppressed; failedAtEnqueue += other.failedAtEnqueue
+    }
 }
 
-/// The unit of work: `muster tick`, the daemon and the tests all call `tick(now:)`.
+/// The unit of work: `muster tick`, the daemon and the tests all call `pass(now:scope:)`.
 ///
 ///     let engine = Engine(district: district, transport: transport, links: nil, logger: logger)
-///     let summary = try await engine.tick(now: Date())
+///     try engine.recover(now: now)                      // once, when a process starts
+///     let summary = try await engine.pass(now: now)     // what `muster tick` does
+///
+/// A pass plans (`plan(now:scope:lookahead:into:)`), expires what waited too long, enqueues what
+/// is new and delivers what is due, all reckoned from `now`: due times, retries
+/// (`next attempt = now + backoff`), expiry, grace and `sent_at`. Each message's result is
+/// recorded durably before the next message goes out on its connection (`DeliveryRecorder`), so a
+/// kill can repeat at most one message per connection.
 public struct Engine: Sendable {
     public let district: District
     public let transport: any MailTransport
@@ -58,7 +95,7 @@ public struct Engine: Sendable {
     var outbox: OutboxStore { OutboxStore(district.store) }
 
     /// Puts messages a crash left `sending` back in the queue with the same bytes and Message-ID.
-    /// Call once when a process starts, before the first tick.
+    /// Call once when a process starts, before the first pass.
     @discardableResult
     public func recover(now: Date) throws -> Int {
         let n = try outbox.recoverInFlight(now: now)
@@ -66,67 +103,111 @@ public struct Engine: Sendable {
         return n
     }
 
-    /// Plans, enqueues and delivers what is due at `now`.
+    /// Plans for `scope` at `now`, enqueues every due occurrence not yet in the outbox, and delivers.
     ///
-    /// A large pass (a district-wide reminder) is rendered and stored on a thread of its own, chunk by
-    /// chunk, while what is already stored goes out: the cores render while the network waits.
-    public func tick(now: Date) async throws -> TickSummary {
-        var s = TickSummary()
-        let occurrences = try planDue(now: now, into: &s)
-        s.expired = try outbox.expire(now: now)
-        if occurrences.count <= Self.pipelineThreshold {
-            try enqueue(occurrences, now: now, into: &s)
-            try await deliver(now: now, into: &s)
+    /// `lookahead` lets the planner also report, in `nextTimeDue`, when within that time something
+    /// next falls due by time alone (the daemon sleeps until then); occurrences due after `now` are
+    /// never enqueued. A large pass (a district-wide reminder) is rendered and stored on a thread of
+    /// its own, chunk by chunk, while what is already stored goes out: the cores render while the
+    /// network waits. `stop` is asked between batches (a graceful shutdown): once it says true no
+    /// further batch is claimed and rendering stops after the chunk in hand.
+    public func pass(
+        now: Date, scope: PassScope = .everyone, lookahead: TimeInterval = 0,
+        delivery: PassDelivery = .untilDrained, stop: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> PassSummary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var s = PassSummary()
+        let due = try plan(now: now, scope: scope, lookahead: lookahead, into: &s)
+        if scope == .everyone { s.expired = try outbox.expire(now: now) }
+        if due.count <= Self.pipelineThreshold || delivery == .batches(0) {
+            try enqueue(due, now: now, into: &s)
+            try await deliver(now: now, delivery: delivery, into: &s, stop: stop)
         } else {
             let feed = EnqueueFeed()
             let engine = self
             Thread {
-                var counts = TickSummary()
+                var counts = PassSummary()
                 do {
-                    try engine.enqueue(occurrences, now: now, into: &counts)
+                    try engine.enqueue(due, now: now, into: &counts, cancelled: { feed.isCancelled })
                     feed.finish(counts, nil)
                 } catch {
                     feed.finish(counts, error)
                 }
             }.start()
-            let down = try await deliver(now: now, into: &s, whileMoreMayCome: { !feed.isFinished })
+            let down = try await deliver(
+                now: now, delivery: .untilDrained, into: &s, stop: { if stop() { feed.cancel() }; return feed.isCancelled },
+                whileMoreMayCome: { !feed.isFinished })
             let (counts, error) = try await feed.wait()
-            s.queued += counts.queued
-            s.suppressed += counts.suppressed
-            s.failedAtEnqueue += counts.failedAtEnqueue
+            s.addEnqueued(counts)
             if let error { throw error }
-            if !down { try await deliver(now: now, into: &s) }
+            if !down && !stop() { try await deliver(now: now, delivery: delivery, into: &s, stop: stop) }
         }
         s.nextDue = try outbox.nextDue()
+        s.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return s
     }
 
     /// Passes with more occurrences than this are rendered beside delivery rather than before it.
     static let pipelineThreshold = 2_000
 
-    /// Plans at `now` and enqueues every due occurrence not yet in the outbox.
-    public func plan(now: Date, into s: inout TickSummary) throws {
-        try enqueue(try planDue(now: now, into: &s), now: now, into: &s)
+    /// Plans for `scope` at `now` (recording audience entries and rule state) and returns what is
+    /// due at `now`, counting it in `s`; `s.nextTimeDue` gets the first occurrence due later within
+    /// `lookahead`. Enqueues nothing: `pass` does, and a benchmark may time planning alone.
+    ///
+    /// One `planPass` with `horizon: lookahead` does both: occurrences due at or before `now` are
+    /// exactly those a pass with no lookahead plans (the planner's window ends at `now + horizon`,
+    /// the rest of its judgement does not depend on the horizon); the later ones give the next instant.
+    public func plan(now: Date, scope: PassScope, lookahead: TimeInterval, into s: inout PassSummary) throws -> [Occurrence] {
+        let rules: [Rule]
+        switch scope {
+        case .nobody: return []
+        case .everyone: rules = district.rules
+        case .members(let ids):
+            guard !ids.isEmpty else { return [] }
+            rules = Self.narrow(district.rules, to: ids)
+        }
+        let result = try planPass(
+            store: district.store, rules: rules, organisation: district.config.organisation,
+            now: now, horizon: lookahead, record: true)
+        var due: [Occurrence] = []
+        for o in result.occurrences {
+            if o.due <= now {
+                due.append(o)
+            } else if s.nextTimeDue.map({ o.due < $0 }) ?? true {
+                s.nextTimeDue = o.due
+            }
+        }
+        s.due += due.count
+        for (rule, n) in result.skippedPastGrace { s.skippedPastGrace[rule, default: 0] += n }
+        return due
     }
 
-    /// Plans at `now` (recording audience entries and rule state) and returns what is due.
-    func planDue(now: Date, into s: inout TickSummary) throws -> [Occurrence] {
-        let result = try planPass(
-            store: district.store, rules: district.rules, organisation: district.config.organisation,
-            now: now, horizon: 0, record: true)
-        s.due += result.occurrences.count
-        for (rule, n) in result.skippedPastGrace { s.skippedPastGrace[rule, default: 0] += n }
-        return result.occurrences
+    /// `rules` with each audience narrowed to `members`.
+    ///
+    /// Each rule's audience gets `AND m.id IN (...)`, so every query of the planner (date anchors,
+    /// audience entries, event invitations, ballot places, recurring audiences) reads only those
+    /// members. Only rules planned before may be narrowed: a rule's first pass records its
+    /// `entered_audience` baseline, which must cover everyone; the daemon plans everything first.
+    public static func narrow(_ rules: [Rule], to members: [Int64]) -> [Rule] {
+        let only = "m.id IN (\(members.map(String.init).joined(separator: ",")))"
+        return rules.map { rule in
+            var r = rule
+            r.audience.condition = r.audience.condition.map { "(\($0)) AND \(only)" } ?? only
+            return r
+        }
     }
 
     /// Renders and stores the occurrences that are new; those already in the outbox are left alone.
-    func enqueue(_ occurrences: [Occurrence], now: Date, into s: inout TickSummary) throws {
+    /// `cancelled` is asked between chunks: rendering stops early when it says true.
+    func enqueue(
+        _ occurrences: [Occurrence], now: Date, into s: inout PassSummary, cancelled: () -> Bool = { false }
+    ) throws {
         guard !occurrences.isEmpty else { return }
         let suppressions = try outbox.loadSuppressions()
         let composer = MessageComposer(district: district, links: links)
         // Small chunks first, so that delivery beside it can start soon; larger ones after.
         var start = 0
-        while start < occurrences.count {
+        while start < occurrences.count, !cancelled() {
             let chunkSize = start == 0 ? 250 : 1_000
             let chunk = Array(occurrences[start..<min(start + chunkSize, occurrences.count)])
             start += chunk.count
@@ -134,13 +215,12 @@ public struct Engine: Sendable {
             let fresh = chunk.filter { !existing.contains($0.dedupeKey) }
             guard !fresh.isEmpty else { continue }
             let drafts = try composer.compose(fresh, suppressions: suppressions, now: now)
-            let inserted = try outbox.enqueue(drafts, now: now)
+            try outbox.enqueue(drafts, now: now)
             for d in drafts {
                 if d.failedReason != nil { s.failedAtEnqueue += 1 }
                 else if d.suppressedReason != nil { s.suppressed += 1 }
                 else { s.queued += 1 }
             }
-            _ = inserted
             for d in drafts where d.suppressedReason != nil || d.failedReason != nil {
                 let o = d.occurrence
                 logger.info("member=\(o.memberID) rule=\(o.rule) step=\(o.step) status=\(d.failedReason == nil ? "suppressed" : "failed") reason=\"\(d.failedReason ?? d.suppressedReason ?? "")\"")
@@ -148,81 +228,81 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Claims due entries batch by batch and hands them to the transport, recording each result.
-    /// A batch's results are recorded while the next batch is on the wire, so the database and the
-    /// network overlap. Stops early when a whole batch finds the transport down: the rest wait for
-    /// the next tick.
+    /// The one delivery loop: claims due entries batch by batch and hands them to the transport,
+    /// each result recorded as the transport settles it. Stops when nothing due is left, when
+    /// `delivery` allows no more batches, when `stop` says so, or when a whole batch found the
+    /// transport down (the rest wait for the next pass).
     /// `whileMoreMayCome` says whether entries are still being stored: while it is true an empty
     /// queue is waited on, not taken as the end. Returns true when it stopped because the transport
     /// was down.
     @discardableResult
-    public func deliver(
-        now: Date, into s: inout TickSummary, whileMoreMayCome: @Sendable () -> Bool = { false }
+    func deliver(
+        now: Date, delivery: PassDelivery, into s: inout PassSummary,
+        stop: @Sendable () -> Bool = { false }, whileMoreMayCome: @Sendable () -> Bool = { false }
     ) async throws -> Bool {
-        var done: (batch: [OutboxEntry], results: [DeliveryResult])?
-        while true {
+        var batches = 0
+        while !stop() {
+            if case .batches(let n) = delivery, batches >= n { break }
             let batch = try outbox.claimDue(now: now, limit: batchSize)
             if batch.isEmpty {
                 guard whileMoreMayCome() else { break }
-                if let d = done { try record(d.batch, d.results, now: now, into: &s); done = nil }
                 try await Task.sleep(nanoseconds: 20_000_000)
                 continue
             }
-            async let sending = transport.send(outgoing(batch))
-            if let d = done { try record(d.batch, d.results, now: now, into: &s); done = nil }
-            let results = await sending
-            if batch.count == results.filter(\.isTransportDown).count {
-                try record(batch, results, now: now, into: &s)
-                return true
-            }
-            done = (batch, results)
+            batches += 1
+            if try await send(batch, now: now, into: &s) { return true }
         }
-        if let d = done { try record(d.batch, d.results, now: now, into: &s) }
         return false
     }
 
-    /// What one batch came to.
-    public enum BatchOutcome: Sendable, Equatable {
-        /// Nothing was due.
-        case nothingDue
-        /// A batch was handed over and recorded; more may be due.
-        case delivered
-        /// Every message of the batch found the transport down (all deferred).
-        case transportDown
-    }
-
-    /// Claims at most `batchSize` due entries, hands them to the transport and records each result.
-    /// The daemon calls this once per turn, so a shutdown waits for one batch at most.
-    public func deliverBatch(now: Date, into s: inout TickSummary) async throws -> BatchOutcome {
-        let batch = try outbox.claimDue(now: now, limit: batchSize)
-        if batch.isEmpty { return .nothingDue }
-        let results = await transport.send(outgoing(batch))
-        try record(batch, results, now: now, into: &s)
-        return batch.count == results.filter(\.isTransportDown).count ? .transportDown : .delivered
-    }
-
-    /// The envelope and bytes of claimed entries, as stored.
-    func outgoing(_ batch: [OutboxEntry]) -> [OutgoingMessage] {
-        let sender = district.config.mail.from.address
-        return batch.map {
-            OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient ?? "", messageID: $0.messageID, data: $0.message ?? Data())
-        }
-    }
-
-    /// Records one batch's results, counts them and logs one line each.
-    func record(_ batch: [OutboxEntry], _ results: [DeliveryResult], now: Date, into s: inout TickSummary) throws {
-        let clock = Date() > now ? Date() : now
-        try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: clock)
-        for (entry, result) in zip(batch, results) {
-            s.attempted += 1
-            let status: String
-            switch result {
-            case .sent: s.sent += 1; status = "sent"
-            case let .deferred(_, transportDown): s.deferred += 1; status = "deferred"; if transportDown { s.transportDown += 1 }
-            case .failed: s.failed += 1; status = "failed"
+    /// Hands one claimed batch to the transport and records each result as it is settled.
+    /// Entries that cannot make a message (no recipient, no stored bytes) fail with the reason
+    /// instead of going out empty. Returns true when every message found the transport down.
+    func send(_ batch: [OutboxEntry], now: Date, into s: inout PassSummary) async throws -> Bool {
+        var ready: [OutboxEntry] = []
+        ready.reserveCapacity(batch.count)
+        for entry in batch {
+            if let why = Self.unsendable(entry) {
+                try outbox.markFailed(id: entry.id, reason: why, now: now)
+                s.failed += 1
+                logger.error("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=failed reason=\"\(why)\"")
+            } else {
+                ready.append(entry)
             }
-            logger.info("outbox=\(entry.id) member=\(entry.memberID) rule=\(entry.rule) step=\(entry.step) status=\(status) attempt=\(entry.attempts + 1) reply=\"\(Self.logSafe(result.reply))\"")
         }
+        guard !ready.isEmpty else { return false }
+        let recorder = DeliveryRecorder(batch: ready, outbox: outbox, now: now, logger: logger)
+        let sender = district.config.mail.from.address
+        await transport.send(
+            ready.map { OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient!, messageID: $0.messageID, data: $0.message!) },
+            settle: recorder.settle)
+        let settled = recorder.results
+        var down = 0
+        var unsettled: [Int64] = []
+        for (entry, result) in zip(ready, settled) {
+            guard let result else { unsettled.append(entry.id); continue }
+            s.attempted += 1
+            switch result {
+            case .sent: s.sent += 1
+            case let .deferred(_, transportDown): s.deferred += 1; if transportDown { s.transportDown += 1; down += 1 }
+            case .failed: s.failed += 1
+            }
+        }
+        if let failure = recorder.failure {
+            // Results could not be recorded (a full disk, a lost database): what was never tried
+            // goes back to the queue; what was tried but not recorded stays `sending` for
+            // `recover` (it may have been delivered).
+            try? outbox.release(ids: unsettled, now: now)
+            throw failure
+        }
+        return down == ready.count
+    }
+
+    /// Why a claimed entry cannot be handed to a transport; nil when it can.
+    static func unsendable(_ entry: OutboxEntry) -> String? {
+        guard let r = entry.recipient, !r.isEmpty else { return "the outbox entry has no recipient address" }
+        guard let m = entry.message, !m.isEmpty else { return "the outbox entry has no stored message" }
+        return nil
     }
 
     /// A reply as it may go in a log line: addresses removed, quotes and line ends flattened.
@@ -233,25 +313,21 @@ public struct Engine: Sendable {
     }
 }
 
-extension DeliveryResult {
-    /// A deferral because the transport could not be used at all.
-    var isTransportDown: Bool {
-        if case .deferred(_, true) = self { return true }
-        return false
-    }
-}
-
 /// The counts of an enqueue running on a thread of its own, and whether it has finished.
 final class EnqueueFeed: @unchecked Sendable {
     private let lock = NSLock()
-    private var result: (TickSummary, (any Error)?)?
+    private var result: (PassSummary, (any Error)?)?
+    private var cancelledFlag = false
 
     var isFinished: Bool { lock.withLock { result != nil } }
+    var isCancelled: Bool { lock.withLock { cancelledFlag } }
 
-    func finish(_ counts: TickSummary, _ error: (any Error)?) { lock.withLock { result = (counts, error) } }
+    func cancel() { lock.withLock { cancelledFlag = true } }
+
+    func finish(_ counts: PassSummary, _ error: (any Error)?) { lock.withLock { result = (counts, error) } }
 
     /// Waits (without holding a thread) until the enqueue has finished.
-    func wait() async throws -> (TickSummary, (any Error)?) {
+    func wait() async throws -> (PassSummary, (any Error)?) {
         while true {
             if let r = lock.withLock({ result }) { return r }
             try await Task.sleep(nanoseconds: 10_000_000)

@@ -123,48 +123,50 @@ struct DaemonTurn {
         }
     }
 
-    /// One turn: plan if needed, deliver one batch if due. Returns how long to sleep before the next.
+    /// One turn: one pass (planning what `PlanSchedule` says, delivering one batch if something is
+    /// due). Returns how long to sleep before the next.
     mutating func once() async throws -> TimeInterval {
         let now = clock.now()
         let changes = try watcher.poll()
         if changes != nil { nextDue = try engine.outbox.nextDue() }
         let action = schedule.decide(now: now, changes: changes)
+        let scope: PassScope = switch action {
+        case .none: .nobody
+        case .members(let ids): .members(ids)
+        case .everything: .everyone
+        }
+        let deliverNow = action != .none || (nextDue.map { $0 <= now } ?? false)
+        var s = PassSummary()
+        if scope != .nobody || deliverNow {
+            s = try await engine.pass(
+                now: now, scope: scope, lookahead: settings.lookahead,
+                delivery: .batches(deliverNow ? 1 : 0), stop: { Task.isShuttingDownGracefully })
+            nextDue = s.nextDue
+        }
         switch action {
-        case .none:
-            break
+        case .none: break
         case let .members(ids):
-            let r = try engine.planMembers(ids, now: now, lookahead: settings.lookahead)
-            schedule.planned(everything: false, now: now, nextTimeDue: r.nextTimeDue)
-            log(r, pass: "members", extra: "members=\(ids.count)")
+            schedule.planned(everything: false, now: now, nextTimeDue: s.nextTimeDue)
+            log(s, pass: "members", extra: "members=\(ids.count)")
         case let .everything(reason):
-            let r = try engine.planAhead(now: now, lookahead: settings.lookahead)
-            schedule.planned(everything: true, now: now, nextTimeDue: r.nextTimeDue)
-            let expired = try engine.outbox.expire(now: now)
-            log(r, pass: "everything", extra: "reason=\(reason) expired=\(expired)")
+            schedule.planned(everything: true, now: now, nextTimeDue: s.nextTimeDue)
+            log(s, pass: "everything", extra: "reason=\(reason) expired=\(s.expired)")
         }
         if let changes, changes.through > forgotten {
             try ChangeLog.forget(through: changes.through, in: engine.district.store)
             forgotten = changes.through
         }
-        if action != .none { nextDue = try engine.outbox.nextDue() }
-
-        if let due = nextDue, due <= now {
-            var s = TickSummary()
-            let outcome = try await engine.deliverBatch(now: now, into: &s)
-            nextDue = try engine.outbox.nextDue()
-            if outcome == .delivered { return 0 }
-        }
+        if s.attempted > 0, s.transportDown < s.attempted, let due = nextDue, due <= clock.now() { return 0 }
         var wake = now.addingTimeInterval(settings.poll)
         if let p = schedule.nextPlanAt, p < wake { wake = p }
         if let d = nextDue, d < wake { wake = d }
         return wake.timeIntervalSince(clock.now())
     }
 
-    private func log(_ r: PassReport, pass: String, extra: String) {
-        let s = r.summary
+    private func log(_ s: PassSummary, pass: String, extra: String) {
         let skipped = s.skippedPastGrace.values.reduce(0, +)
         let next = schedule.nextPlanAt.map(ISOTime.format) ?? "-"
-        let line: Logger.Message = "pass=\(pass) \(extra) due=\(s.due) queued=\(s.queued) suppressed=\(s.suppressed) failed=\(s.failedAtEnqueue) skipped=\(skipped) next_plan=\(next) duration_ms=\(String(format: "%.1f", r.seconds * 1000))"
+        let line: Logger.Message = "pass=\(pass) \(extra) due=\(s.due) queued=\(s.queued) suppressed=\(s.suppressed) failed=\(s.failedAtEnqueue) skipped=\(skipped) next_plan=\(next) duration_ms=\(String(format: "%.1f", s.seconds * 1000))"
         if s.queued + s.suppressed + s.failedAtEnqueue > 0 || pass == "everything" {
             logger.info(line)
         } else {

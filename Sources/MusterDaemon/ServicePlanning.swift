@@ -1,67 +1,7 @@
-// The daemon's planning: a whole-district pass that also finds the next instant time alone makes
-// something due, a pass over only the members that changed, and the rule deciding which to run.
+// When the daemon plans: nothing, the members that changed, or the whole district, as a pure decision.
 import Foundation
 import MusterCore
 import MusterStore
-
-/// What one daemon planning pass did.
-public struct PassReport: Sendable {
-    public var summary = TickSummary()
-    /// The earliest due instant after `now`, within the lookahead, of the rules planned; nil when none.
-    public var nextTimeDue: Date?
-    public var seconds: Double = 0
-}
-
-extension Engine {
-    /// Plans `rules` (every rule when nil) at `now`, enqueues what is due, and returns when, within
-    /// `lookahead`, the next occurrence of those rules falls due by time alone.
-    ///
-    /// One `planPass` with `horizon: lookahead` does both: occurrences due at or before `now` are
-    /// exactly those a `tick` at `now` plans (the planner's window ends at `now + horizon`, the
-    /// rest of its judgement does not depend on the horizon); the later ones give the next instant.
-    public func planAhead(now: Date, rules: [Rule]? = nil, lookahead: TimeInterval) throws -> PassReport {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var report = PassReport()
-        let result = try planPass(
-            store: district.store, rules: rules ?? district.rules, organisation: district.config.organisation,
-            now: now, horizon: lookahead, record: true)
-        var due: [Occurrence] = []
-        for o in result.occurrences {
-            if o.due <= now {
-                due.append(o)
-            } else if report.nextTimeDue.map({ o.due < $0 }) ?? true {
-                report.nextTimeDue = o.due
-            }
-        }
-        report.summary.due = due.count
-        report.summary.skippedPastGrace = result.skippedPastGrace
-        try enqueue(due, now: now, into: &report.summary)
-        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return report
-    }
-
-    /// Plans only `members` (the district's rules narrowed to them) at `now`: what a full pass
-    /// would plan for them, at the cost of a few indexed lookups.
-    ///
-    /// Each rule's audience gets `AND m.id IN (...)`, so every query of the planner (date anchors,
-    /// audience entries, event invitations, ballot places, recurring audiences) reads only those
-    /// members. Only rules planned before may be narrowed: a rule's first pass records its
-    /// `entered_audience` baseline, which must cover everyone; the daemon plans everything first.
-    public func planMembers(_ members: [Int64], now: Date, lookahead: TimeInterval) throws -> PassReport {
-        guard !members.isEmpty else { return PassReport() }
-        return try planAhead(now: now, rules: Self.narrow(district.rules, to: members), lookahead: lookahead)
-    }
-
-    /// `rules` with each audience narrowed to `members`.
-    public static func narrow(_ rules: [Rule], to members: [Int64]) -> [Rule] {
-        let only = "m.id IN (\(members.map(String.init).joined(separator: ",")))"
-        return rules.map { rule in
-            var r = rule
-            r.audience.condition = r.audience.condition.map { "(\($0)) AND \(only)" } ?? only
-            return r
-        }
-    }
-}
 
 /// Which planning the daemon's next turn needs.
 public enum PlanAction: Sendable, Equatable {

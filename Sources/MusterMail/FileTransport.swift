@@ -12,8 +12,11 @@ public struct FileTransport: MailTransport {
         self.directory = directory
     }
 
-    public func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
-        batch.map(write)
+    /// Writes the messages one after another, each settled before the next is written.
+    public func send(_ batch: [OutgoingMessage], settle: @escaping Settle) async {
+        for (i, message) in batch.enumerated() {
+            do { try settle(i, write(message)) } catch { return }
+        }
     }
 
     func write(_ message: OutgoingMessage) -> DeliveryResult {

@@ -20,11 +20,46 @@ public struct OutgoingMessage: Sendable, Hashable {
     }
 }
 
-/// Pushes messages out. `send` returns one result per message, in the batch's order; a refused
-/// recipient fails only its own message, never the batch. Implementations classify results where
-/// they happen (see `DeliveryResult`) and never put addresses, names or bodies into reply texts.
+/// Settles one message: called by a transport with the message's index in the batch and its
+/// result as soon as that result is final. It returns once the result is durable; a transport
+/// starts no other message on the same connection before it has returned, so a crash can repeat
+/// at most the one message per connection whose final reply was not yet recorded (the RFC 1047
+/// window). It throws when the result could not be recorded; the transport then stops taking
+/// messages, and the ones not settled stay as they were (see `Engine`).
+public typealias Settle = @Sendable (_ index: Int, _ result: DeliveryResult) throws -> Void
+
+/// Pushes messages out. A refused recipient fails only its own message, never the batch.
+/// Implementations classify results where they happen (see `DeliveryResult`) and never put
+/// addresses, names or bodies into reply texts.
 public protocol MailTransport: Sendable {
-    func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult]
+    /// Delivers `batch`, calling `settle` once for each message attempted, as soon as its result is
+    /// final and before the next message goes out on that connection. Returns when every worker has
+    /// stopped: each message was settled, or was never attempted because `settle` threw.
+    func send(_ batch: [OutgoingMessage], settle: @escaping Settle) async
+}
+
+extension MailTransport {
+    /// Delivers `batch` and returns one result per message, in the batch's order (for callers that
+    /// record nothing per message: `send-test`, the transport tests).
+    public func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
+        let results = ResultSlots(count: batch.count)
+        await send(batch) { i, r in results.set(i, r) }
+        return results.values
+    }
+}
+
+/// Results gathered from the workers of one `send`.
+final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [DeliveryResult?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ r: DeliveryResult) { lock.withLock { slots[i] = r } }
+
+    var values: [DeliveryResult] {
+        lock.withLock { slots.map { $0 ?? .deferred(reply: "not attempted", transportDown: true) } }
+    }
 }
 
 /// Builds the transport `mail.transport` (or `MUSTER_TRANSPORT`) names: `file:DIR`, `smtp://...`

@@ -61,11 +61,11 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         _ = conns
     }
 
-    public func send(_ batch: [OutgoingMessage]) async -> [DeliveryResult] {
-        if batch.isEmpty { return [] }
-        let job = BatchJob(batch)
+    public func send(_ batch: [OutgoingMessage], settle: @escaping Settle) async {
+        if batch.isEmpty { return }
+        let job = BatchJob(batch, settle: settle)
         let workers = min(settings.concurrency, batch.count)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<[DeliveryResult], Never>) in
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let group = DispatchGroup()
             for _ in 0..<workers {
                 group.enter()
@@ -76,35 +76,39 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
                 thread.stackSize = 1 << 20
                 thread.start()
             }
-            group.notify(queue: .global()) { continuation.resume(returning: job.results()) }
+            group.notify(queue: .global()) { continuation.resume() }
         }
     }
 
-    /// One worker: a connection from the pool, then messages until the batch is done.
+    /// One worker: a connection from the pool, then messages until the batch is done. Each result
+    /// is settled (recorded durably) before the next message's data goes out on this connection;
+    /// with pipelining only the next message's envelope commands may already be on the wire, and
+    /// those deliver nothing by themselves.
     private func work(_ job: BatchJob) {
         let connection: CurlSMTPConnection
         do {
             connection = try checkOut()
         } catch {
-            while let i = job.next() { job.set(i, .deferred(reply: "\(error)", transportDown: true)) }
+            while let i = job.next() { guard job.settle(i, .deferred(reply: "\(error)", transportDown: true)) else { return } }
             return
         }
+        defer { checkIn(connection) }
         // With no rate limit, the next message is taken before this one goes, so that its commands
         // can follow this message's data on the wire (when the server pipelines).
         var current = job.next()
         while let i = current {
             let lookahead = gate == nil ? job.next() : nil
+            let result: DeliveryResult
             if let down = job.downReply, !connection.hasCommandsInFlight(for: job.batch[i]) {
-                job.set(i, .deferred(reply: down, transportDown: true))
+                result = .deferred(reply: down, transportDown: true)
             } else {
                 gate?.wait()
-                let result = connection.send(job.batch[i], then: lookahead.map { job.batch[$0] })
+                result = connection.send(job.batch[i], then: lookahead.map { job.batch[$0] })
                 if case .deferred(let reply, true) = result { job.markDown(reply) }
-                job.set(i, result)
             }
+            guard job.settle(i, result) else { return }
             current = gate == nil ? lookahead : job.next()
         }
-        checkIn(connection)
     }
 
     private func checkOut() throws -> CurlSMTPConnection {
@@ -119,35 +123,41 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
     }
 }
 
-/// A batch shared by the workers: the next message to take, the results so far, and whether the
+/// A batch shared by the workers: the next message to take, where results go, and whether the
 /// relay has been found unusable.
 private final class BatchJob: @unchecked Sendable {
     let batch: [OutgoingMessage]
+    private let settleResult: Settle
     private let lock = NSLock()
     private var index = 0
-    private var slots: [DeliveryResult?]
     private var down: String?
+    private var stopped = false
 
-    init(_ batch: [OutgoingMessage]) {
+    init(_ batch: [OutgoingMessage], settle: @escaping Settle) {
         self.batch = batch
-        slots = Array(repeating: nil, count: batch.count)
+        settleResult = settle
     }
 
+    /// The next message to take; nil when none is left or settling failed.
     func next() -> Int? {
         lock.lock(); defer { lock.unlock() }
-        guard index < batch.count else { return nil }
+        guard !stopped, index < batch.count else { return nil }
         index += 1
         return index - 1
     }
 
-    func set(_ i: Int, _ r: DeliveryResult) { lock.lock(); slots[i] = r; lock.unlock() }
+    /// Settles message `i`; false (and no more messages for anyone) when it could not be recorded.
+    func settle(_ i: Int, _ r: DeliveryResult) -> Bool {
+        do {
+            try settleResult(i, r)
+            return true
+        } catch {
+            lock.withLock { stopped = true }
+            return false
+        }
+    }
 
     var downReply: String? { lock.lock(); defer { lock.unlock() }; return down }
 
     func markDown(_ reply: String) { lock.lock(); if down == nil { down = reply }; lock.unlock() }
-
-    func results() -> [DeliveryResult] {
-        lock.lock(); defer { lock.unlock() }
-        return slots.map { $0 ?? .deferred(reply: "not attempted", transportDown: true) }
-    }
 }

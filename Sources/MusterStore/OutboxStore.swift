@@ -16,8 +16,9 @@ import MusterCore
 ///     try outbox.enqueue(drafts, now: now)
 ///     try outbox.expire(now: now)
 ///     let batch = try outbox.claimDue(now: now, limit: 500)
-///     let results = await transport.send(batch.map(OutgoingMessage.init))
-///     try outbox.record(zip(batch.map(\.id), results).map { ($0, $1) }, now: now)
+///     await transport.send(messages) { i, result in            // as each result is final
+///         try outbox.record([(batch[i].id, result)], now: now)
+///     }
 public struct OutboxStore: Sendable {
     public let pool: DatabasePool
     public let policy: RetryPolicy
@@ -187,6 +188,26 @@ public struct OutboxStore: Sendable {
                 UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
                 WHERE id = ? AND state IN ('queued','sending')
                 """, arguments: [reason, OutboxTime.format(now), id])
+        }
+    }
+
+    /// Fails a claimed entry that cannot make a message (no recipient, no stored bytes) with `reason`.
+    public func markFailed(id: Int64, reason: String, now: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE muster_outbox SET state = 'failed', reason = ?, updated_at = ?
+                WHERE id = ? AND state IN ('queued','sending')
+                """, arguments: [reason, OutboxTime.format(now), id])
+        }
+    }
+
+    /// Puts claimed entries that were never handed to the relay back in the queue, attempts untouched.
+    public func release(ids: [Int64], now: Date) throws {
+        guard !ids.isEmpty else { return }
+        try pool.write { db in
+            let update = try db.cachedStatement(sql: "UPDATE muster_outbox SET state = 'queued', updated_at = ? WHERE id = ? AND state = 'sending'")
+            let stamp = OutboxTime.format(now)
+            for id in ids { try update.execute(arguments: [stamp, id]) }
         }
     }
 

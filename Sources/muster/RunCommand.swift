@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
         let reloads = ReloadRequests()
         let daemon = DaemonService(engine: engine, clock: clock, settings: settings, reloads: reloads) { try $0.makeTransport() }
         if onceBench {
-            print(try daemon.benchmarkPlanning(runs: 1000).text)
+            print(try await daemon.benchmarkPlanning(runs: 1000).text)
             return
         }
         let hangups = await ReloadSignalService(requests: reloads)

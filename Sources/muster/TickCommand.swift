@@ -24,7 +24,7 @@ struct TickCommand: AsyncParsableCommand {
         let engine = Engine(district: district, transport: try config.makeTransport(), links: try makeLinks(config), logger: logger)
         let instant = try parseNow(now)
         try engine.recover(now: instant)
-        let s = try await engine.tick(now: instant)
+        let s = try await engine.pass(now: instant)
         print(TickReport.text(s, now: instant, zone: TimeZone(identifier: config.organisation.timezone)!))
         if s.nothingDelivered {
             throw UserError(
@@ -36,7 +36,7 @@ struct TickCommand: AsyncParsableCommand {
 
 /// The one-screen summary of a tick.
 enum TickReport {
-    static func text(_ s: TickSummary, now: Date, zone: TimeZone) -> String {
+    static func text(_ s: PassSummary, now: Date, zone: TimeZone) -> String {
         var lines: [String] = []
         lines.append("tick at \(formatLocal(now, zone)) (\(zone.identifier))")
         lines.append("planned    \(s.due) due now: \(s.queued) newly queued, \(s.suppressed) not mailed (no address, opted out, unsubscribed or bounced), \(s.failedAtEnqueue) failed (bad data)")

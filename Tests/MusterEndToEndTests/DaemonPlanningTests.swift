@@ -80,8 +80,8 @@ import Testing
         try await district.addMembers(200)
         try await district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
         let engine = try Self.engine(district)
-        let first = try engine.planAhead(now: t, lookahead: 3600)
-        #expect(first.summary.queued == 200)
+        let first = try await engine.pass(now: t, lookahead: 3600, delivery: .batches(0))
+        #expect(first.queued == 200)
 
         // Two members join today (welcome and meeting due), one changes section (nothing new due).
         try await district.sql("""
@@ -90,12 +90,12 @@ import Testing
                 (302, 'N302', 'B', 'b302@example.org', 'active', '2026-11-23');
             UPDATE members SET section = 'leadership' WHERE id = 5;
             """)
-        let some = try engine.planMembers([301, 302, 5], now: t.addingTimeInterval(1), lookahead: 3600)
-        #expect(some.summary.due == 5)
-        #expect(some.summary.queued == 4)
-        let whole = try engine.planAhead(now: t.addingTimeInterval(2), lookahead: 3600)
-        #expect(whole.summary.due == 204)
-        #expect(whole.summary.queued == 0)
+        let some = try await engine.pass(now: t.addingTimeInterval(1), scope: .members([301, 302, 5]), lookahead: 3600, delivery: .batches(0))
+        #expect(some.due == 5)
+        #expect(some.queued == 4)
+        let whole = try await engine.pass(now: t.addingTimeInterval(2), lookahead: 3600, delivery: .batches(0))
+        #expect(whole.due == 204)
+        #expect(whole.queued == 0)
         #expect(try await district.sql("SELECT count(*) FROM muster_outbox;") == "204")
     }
 

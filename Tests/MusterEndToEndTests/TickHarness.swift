@@ -53,10 +53,10 @@ struct TickHarness {
 
     /// One tick at `now`, as `muster tick --now` does it.
     @discardableResult
-    func tick(_ now: Date, engine: Engine? = nil) async throws -> TickSummary {
+    func tick(_ now: Date, engine: Engine? = nil) async throws -> PassSummary {
         let e = try engine ?? self.engine()
         try e.recover(now: now)
-        return try await e.tick(now: now)
+        return try await e.pass(now: now)
     }
 
     func execute(_ sql: String, _ arguments: StatementArguments = []) throws {

@@ -7,8 +7,7 @@ import MusterTestSupport
 import Testing
 
 @Suite struct TickReplyClassTests {
-    // Dates in the future of the machine's clock: the outbox records results at the later of the
-    // tick's `now` and the wall clock, so a retry time is exact only for a `now` still to come.
+    // Every time a pass writes comes from its `now` (TickNowTests has the same in the past).
     static let weekBefore = instant("2030-12-04T09:00:00Z")  // 7 days before the meeting, 09:00 London
     static let dayBefore = instant("2030-12-10T17:00:00Z")
     static let started = instant("2030-12-11T18:31:00Z")

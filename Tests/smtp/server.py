@@ -52,9 +52,11 @@ def behaviour(address):
 
 
 class Handler:
-    def __init__(self, directory, pipelining=True):
+    def __init__(self, directory, pipelining=True, data_delay=0.0):
         self.directory = directory
         self.pipelining = pipelining
+        # A slow relay: each accepted message takes this long between its data and its reply.
+        self.data_delay = data_delay
         self.seq = 0
         self.greylisted = set()
 
@@ -85,6 +87,8 @@ class Handler:
             if kind == "data421":
                 asyncio.get_running_loop().call_later(0.05, server.transport.close)
             return REPLIES_DATA[kind]
+        if self.data_delay > 0:
+            await asyncio.sleep(self.data_delay)
         self.seq += 1
         name = f"{self.seq}.eml"
         data = envelope.original_content or envelope.content
@@ -137,12 +141,13 @@ async def main():
     p.add_argument("--stall-greeting", action="store_true")
     p.add_argument("--no-pipelining", action="store_true")
     p.add_argument("--idle-timeout", type=float, default=60)
+    p.add_argument("--data-delay", type=float, default=0.0)
     a = p.parse_args()
     loop = asyncio.get_running_loop()
     if a.stall_greeting:
         server = await loop.create_server(Silent, "127.0.0.1", 0)
     else:
-        handler = Handler(a.dir, pipelining=not a.no_pipelining)
+        handler = Handler(a.dir, pipelining=not a.no_pipelining, data_delay=a.data_delay)
         kw = {"hostname": "test.smtp.local", "timeout": a.idle_timeout}
         if a.tls_cert:
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
