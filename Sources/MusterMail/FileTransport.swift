@@ -12,10 +12,17 @@ public struct FileTransport: MailTransport {
         self.directory = directory
     }
 
-    /// Writes the messages one after another, each settled before the next is written.
+    /// Writes the messages one after another, each settled before the next is written, on a thread
+    /// of its own (file I/O and the settling commits would otherwise hold a cooperative thread).
     public func send(_ batch: [OutgoingMessage], settle: @escaping Settle) async {
-        for (i, message) in batch.enumerated() {
-            do { try settle(i, write(message)) } catch { return }
+        if batch.isEmpty { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                for (i, message) in batch.enumerated() {
+                    do { try settle(i, write(message)) } catch { break }
+                }
+                continuation.resume()
+            }.start()
         }
     }
 
