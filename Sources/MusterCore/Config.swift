@@ -59,8 +59,12 @@ public struct MailConfig: Sendable {
     public var passwordEnv: String?
     public var caFile: String?
     public var rate: RateLimit?
+    /// SMTP connections at once, within `concurrencyRange`.
     public var concurrency: Int
     public var quietHours: QuietHours?
+
+    /// The connections `mail.concurrency` may ask for: the config and the transport both check this range.
+    public static let concurrencyRange = 1...32
 
     public init(
         from: MailAddress, replyTo: MailAddress? = nil, transport: Transport, tls: TLSMode = .required,

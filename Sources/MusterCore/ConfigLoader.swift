@@ -97,8 +97,9 @@ extension Config {
         var concurrency = 1
         if let c = m["concurrency"] {
             concurrency = try c.int("mail.concurrency")
-            guard (1...32).contains(concurrency) else {
-                throw c.error("mail.concurrency: must be between 1 and 32 (got \(concurrency))")
+            let range = MailConfig.concurrencyRange
+            guard range.contains(concurrency) else {
+                throw c.error("mail.concurrency: must be between \(range.lowerBound) and \(range.upperBound) (got \(concurrency))")
             }
         }
         var quiet: QuietHours?
@@ -144,10 +145,13 @@ extension Config {
         return cfg
     }
 
-    /// `file:DIR`, `smtp://host[:port]`, `smtps://host[:port]`.
+    /// `file:DIR` (also `file://DIR`; a relative DIR is taken from `base`), `smtp://host[:port]`,
+    /// `smtps://host[:port]`. The one reading of a transport spec: muster.yaml, `MUSTER_TRANSPORT`
+    /// and `makeMailTransport` all come here.
     public static func parseTransport(_ s: String, base: URL) -> Transport? {
         if s.hasPrefix("file:") {
-            let dir = String(s.dropFirst(5))
+            var dir = String(s.dropFirst(5))
+            if dir.hasPrefix("//") { dir = String(dir.dropFirst(2)) }
             guard !dir.isEmpty else { return nil }
             return .file(directory: resolve(dir, base: base))
         }

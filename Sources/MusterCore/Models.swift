@@ -49,6 +49,17 @@ public struct Member: Sendable, Hashable, Codable {
     }
 }
 
+extension Member {
+    /// How a message names the member: first and last name, each without spaces at its ends, the
+    /// empty ones left out, joined by one space ("Ann Smith"; "Ann" with no last name).
+    public var fullName: String { Self.fullName(first: firstName, last: lastName) }
+
+    /// The same rule for names already cleaned by the caller (a render context's one-line values).
+    public static func fullName(first: String, last: String?) -> String {
+        [first, last ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}
+
 /// A member who represents a workplace (`reps`).
 public struct Rep: Sendable, Hashable, Codable {
     public var memberID: Int64

@@ -23,15 +23,18 @@ public struct Occurrence: Sendable, Hashable {
     public var expires: Date
     /// Attach a calendar invite (event rules with `calendar: true`).
     public var calendar: Bool
+    /// The step names its local time (`at: "09:00"`): quiet hours do not move it.
+    public var atLocalTime: Bool
 
     public init(
         rule: String, step: Int, template: String, topic: String, memberID: Int64,
         eventID: Int64? = nil, ballotID: Int64? = nil, occurrence: String = "",
-        due: Date, expires: Date, calendar: Bool = false
+        due: Date, expires: Date, calendar: Bool = false, atLocalTime: Bool = false
     ) {
         self.rule = rule; self.step = step; self.template = template; self.topic = topic
         self.memberID = memberID; self.eventID = eventID; self.ballotID = ballotID
         self.occurrence = occurrence; self.due = due; self.expires = expires; self.calendar = calendar
+        self.atLocalTime = atLocalTime
     }
 
     /// `rule/step/member/event/ballot/occurrence`, e.g. `welcome/2/m17/-/-/` or `reps-weekly/1/m5/-/-/2026-11-30T07:00`.

@@ -68,7 +68,7 @@ public struct OutboxTransition: Sendable, Hashable {
             return OutboxTransition(state: .failed, nextAttemptAt: nil, attempts: attempts, actions: actions)
         case .deferred(let reply, _):
             let next = now.addingTimeInterval(policy.delay(afterAttempt: attempts))
-            if let expires = entry.expiresAt, next >= expires {
+            if Expiry.hasPassed(entry.expiresAt, at: next) {
                 return OutboxTransition(state: .expired, nextAttemptAt: nil, attempts: attempts, actions: [.recordReply(reply)])
             }
             return OutboxTransition(state: .queued, nextAttemptAt: next, attempts: attempts, actions: [.recordReply(reply)])
@@ -77,7 +77,44 @@ public struct OutboxTransition: Sendable, Hashable {
 
     /// An entry still waiting at `now` past its expiry becomes `expired`; otherwise nil.
     public static func expiry(of entry: OutboxEntryStatus, now: Date) -> OutboxTransition? {
-        guard !entry.state.isFinal, entry.state != .sending, let expires = entry.expiresAt, now >= expires else { return nil }
+        guard !entry.state.isFinal, entry.state != .sending, Expiry.hasPassed(entry.expiresAt, at: now) else { return nil }
         return OutboxTransition(state: .expired, nextAttemptAt: nil, attempts: entry.attempts, actions: [])
+    }
+
+    /// The reason the store records with the state this transition reaches: why a message that was
+    /// tried ended unsent. Nil for `sent` and `queued`, which keep the entry's reason as it is.
+    public var reason: String? { Self.reason(for: state) }
+
+    /// The reason recorded with `state` when delivery (or its expiry) put an entry there:
+    /// `failed` is "refused by the server", `expired` is "expired before it could be sent".
+    public static func reason(for state: OutboxState) -> String? {
+        switch state {
+        case .failed: return "refused by the server"
+        case .expired: return "expired before it could be sent"
+        case .queued, .sending, .sent, .suppressed: return nil
+        }
+    }
+}
+
+/// Why queued entries are stopped after they were enqueued: the member said so through a link,
+/// or their address bounced on another message. Each suppresses only entries still `queued`.
+public enum LateSuppression: Sendable, Hashable, CaseIterable {
+    /// An unsubscribe link: the member's queued messages of that topic (all topics for `*`).
+    case unsubscribed
+    /// An "I've voted" link: the member's queued messages about that ballot.
+    case voted
+    /// An RSVP "no": the member's queued messages about that event.
+    case rsvpNo
+    /// A 5.1.x refusal of the address: every other queued message to it.
+    case addressBounced
+
+    /// As recorded in `muster_outbox.reason`.
+    public var reason: String {
+        switch self {
+        case .unsubscribed: return "unsubscribed"
+        case .voted: return "voted"
+        case .rsvpNo: return "rsvp_no"
+        case .addressBounced: return "address bounced"
+        }
     }
 }

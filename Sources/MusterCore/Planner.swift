@@ -23,7 +23,8 @@ import Foundation
 /// - recurring: each cron firing in the organisation's zone, named by its local time
 ///   (`2026-11-30T07:00`); `expires` is due + grace.
 ///
-/// Nothing is returned once expired (`now >= expires`).
+/// Nothing is returned once expired (`Expiry.hasPassed(expires, at: now)`); `Expiry` holds the
+/// expiry of each kind, which the outbox stores and compares against.
 public enum Planner {
     public static func plan(rules: [Rule], data: PlanningData, now: Date, horizon: TimeInterval) -> PlanResult {
         // Two passes, the first only counting, so the result is allocated once: at half a million
@@ -61,6 +62,8 @@ struct PlanPass {
     var count = 0
     var result = PlanResult()
     private var templates: [String] = []
+    /// Per step: whether it names its local time (`at`).
+    private var atLocalTime: [Bool] = []
     private var calendar = false
 
     init(clock: LocalClock, now: Date, counting: Bool) {
@@ -81,7 +84,7 @@ struct PlanPass {
                 if c.due > window.countFrom { judged.skipped += 1 }
                 continue
             }
-            if now >= c.expires { continue }
+            if Expiry.hasPassed(c.expires, at: now) { continue }
             judged.send.append(c)
         }
         return judged
@@ -90,6 +93,7 @@ struct PlanPass {
     mutating func plan(_ rule: Rule, _ input: RuleInput, _ window: PlanWindow) {
         var skipped = 0
         templates = rule.templates
+        atLocalTime = rule.steps.map { $0.at != nil }
         calendar = rule.calendar
         switch (rule.kind, input) {
         case (.sequence, let .sequence(members)):
@@ -151,7 +155,7 @@ struct PlanPass {
             result.occurrences.append(Occurrence(
                 rule: rule.id, step: c.step, template: templates[c.step - 1], topic: rule.topic, memberID: member,
                 eventID: event, ballotID: ballot, occurrence: c.occurrence, due: c.due, expires: c.expires,
-                calendar: calendar))
+                calendar: calendar, atLocalTime: atLocalTime[c.step - 1]))
         }
     }
 
@@ -161,7 +165,8 @@ struct PlanPass {
         rule.steps.enumerated().compactMap { i, step in
             guard case let .after(o) = step.timing else { return nil }
             let due = clock.due(from: anchor, 1, o, at: step.at, zone: zone)
-            return Candidate(step: i + 1, due: due, expires: due.addingTimeInterval(rule.grace.seconds), occurrence: "")
+            return Candidate(step: i + 1, due: due, expires: Expiry.instant(rule: rule, due: due, eventStart: nil, ballotClose: nil),
+                             occurrence: "")
         }
     }
 
@@ -170,22 +175,24 @@ struct PlanPass {
             guard case let .before(o) = step.timing else { return nil }
             let due = clock.due(from: .instant(event.startsAt), -1, o, at: step.at, zone: zone)
             guard due < event.startsAt else { return nil }
-            return Candidate(step: i + 1, due: due, expires: event.startsAt, occurrence: "")
+            return Candidate(step: i + 1, due: due, expires: Expiry.instant(rule: rule, due: due, eventStart: event.startsAt, ballotClose: nil),
+                             occurrence: "")
         }
     }
 
     private func ballot(_ rule: Rule, _ ballot: Ballot, zone: Int32) -> [Candidate] {
         var out: [Candidate] = []
         let opens = ballot.opensAt, closes = ballot.closesAt
+        let expires = Expiry.instant(rule: rule, due: opens, eventStart: nil, ballotClose: closes)
         for (i, step) in rule.steps.enumerated() {
             switch step.timing {
             case let .afterOpen(o):
                 let due = max(opens, clock.due(from: .instant(opens), 1, o, at: step.at, zone: zone))
-                if due < closes { out.append(Candidate(step: i + 1, due: due, expires: closes, occurrence: "")) }
+                if due < closes { out.append(Candidate(step: i + 1, due: due, expires: expires, occurrence: "")) }
             case let .beforeClose(o):
                 let due = clock.due(from: .instant(closes), -1, o, at: step.at, zone: zone)
                 if due >= opens, due < closes {
-                    out.append(Candidate(step: i + 1, due: due, expires: closes, occurrence: ""))
+                    out.append(Candidate(step: i + 1, due: due, expires: expires, occurrence: ""))
                 }
             case let .every(o):
                 var n = 1
@@ -197,7 +204,7 @@ struct PlanPass {
                     let name = o.wholeDays != nil
                         ? LocalTime.day(of: due, in: zoneValue).description
                         : LocalTime.label(of: due, in: zoneValue)
-                    if due >= opens { out.append(Candidate(step: i + 1, due: due, expires: closes, occurrence: name)) }
+                    if due >= opens { out.append(Candidate(step: i + 1, due: due, expires: expires, occurrence: name)) }
                     n += 1
                 }
             default:
@@ -210,7 +217,7 @@ struct PlanPass {
     private func recurring(_ rule: Rule, _ window: PlanWindow) -> [Candidate] {
         guard case let .cron(cron)? = rule.steps.first?.timing else { return [] }
         return cron.fires(in: window.searched, zone: clock.zones.organisation).map { fire in
-            Candidate(step: 1, due: fire.instant, expires: fire.instant.addingTimeInterval(rule.grace.seconds),
+            Candidate(step: 1, due: fire.instant, expires: Expiry.afterGrace(rule, due: fire.instant),
                       occurrence: fire.label)
         }
     }

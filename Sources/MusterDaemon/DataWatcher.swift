@@ -1,6 +1,6 @@
 // Noticing rows written by other programs: `PRAGMA data_version` on a connection of its own, then the change log.
 import Foundation
-import GRDB
+import MusterStore
 
 /// What changed in the district since the last look.
 public struct DistrictChanges: Sendable, Equatable {
@@ -34,54 +34,48 @@ public final class DataWatcher: @unchecked Sendable {
     /// Beyond this many changed members an incremental pass costs about what a full one does.
     public static let memberLimit = 5_000
 
-    private let queue: DatabaseQueue
+    private let reader: ChangeLogReader
     private let lock = NSLock()
     private var version: Int64?
     private var seen: Int64
 
     /// Opens a read-only connection to `path`; changes logged before `after` are not reported.
     public init(path: String, after: Int64) throws {
-        var config = Configuration()
-        config.readonly = true
-        config.busyMode = .timeout(30)
-        config.label = "muster-watcher"
-        queue = try DatabaseQueue(path: path, configuration: config)
+        reader = try ChangeLogReader(path: path)
         seen = after
     }
 
     /// The changes since the last call, or nil when no other connection has committed since then.
     public func poll() throws -> DistrictChanges? {
         lock.lock(); defer { lock.unlock() }
-        let now = try queue.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        let now = try reader.dataVersion()
         if now == version { return nil }
         version = now
-        let after = seen
-        let changes = try queue.read { db -> DistrictChanges in
-            var c = DistrictChanges(through: after)
-            var members = Set<Int64>()
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT seq, kind, ref FROM muster_changes WHERE seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [after, Self.memberLimit * 4])
-            var count = 0
-            while let row = try rows.next() {
-                count += 1
-                c.through = row[0]
-                let kind: String = row[1]
-                if kind == "member", let id: Int64 = row[2] {
-                    if members.insert(id).inserted { c.members.append(id) }
-                } else {
-                    c.everything = true
-                }
-            }
-            if count == Self.memberLimit * 4 {
-                // More waiting than one look reads: take it all as "everything".
-                c.everything = true
-                c.through = try ChangeLog.latest(db)
-            }
-            if members.count > Self.memberLimit { c.everything = true }
-            return c
-        }
+        let changes = Self.changes(in: try reader.page(after: seen, limit: Self.memberLimit * 4), after: seen)
         seen = changes.through
         return changes
+    }
+
+    /// What a page of the change log means for planning: the members it names, in order of first
+    /// change, or everything when it names an event, ballot or workplace, more members than
+    /// `memberLimit`, or more entries than one page holds.
+    static func changes(in page: ChangeLog.Page, after: Int64) -> DistrictChanges {
+        var c = DistrictChanges(through: after)
+        var members = Set<Int64>()
+        for entry in page.entries {
+            c.through = entry.seq
+            if entry.kind == "member", let id = entry.ref {
+                if members.insert(id).inserted { c.members.append(id) }
+            } else {
+                c.everything = true
+            }
+        }
+        if let latest = page.latestWhenFull {
+            // More waiting than one look reads: take it all as "everything".
+            c.everything = true
+            c.through = latest
+        }
+        if members.count > memberLimit { c.everything = true }
+        return c
     }
 }

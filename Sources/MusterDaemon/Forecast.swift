@@ -40,7 +40,7 @@ extension District {
         let lines = try render(shown, now: now).map { o, input, subject in
             ForecastLine(
                 occurrence: o,
-                memberName: input.map { [$0.member.firstName, $0.member.lastName].compactMap { $0 }.joined(separator: " ") } ?? "(member gone)",
+                memberName: input.map(\.member.fullName) ?? "(member gone)",
                 subject: subject)
         }
         return Forecast(

@@ -91,9 +91,8 @@ struct MessageComposer: Sendable {
                 invites[e.id] = invitePart
             }
         }
-        let name = [member.firstName, member.lastName].compactMap { $0 }.joined(separator: " ")
         let message = MIMEMessage(
-            from: mail.from, replyTo: mail.replyTo, to: MailAddress(email, name: name), content: content,
+            from: mail.from, replyTo: mail.replyTo, to: MailAddress(email, name: member.fullName), content: content,
             date: now, messageID: messageID, extraHeaders: headers, invitePart: invitePart)
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
@@ -121,12 +120,9 @@ struct MessageComposer: Sendable {
         max(0, Int((now.timeIntervalSince1970 - 1_577_836_800) / 60))
     }
 
-    /// For a step with no `at`, due inside the recipient's quiet hours: the local end of them.
+    /// For a step with no `at` (the occurrence says), due inside the recipient's quiet hours: the local end of them.
     func quietHoursEnd(for o: Occurrence, zone: TimeZone) -> Date? {
-        guard let quiet = district.config.mail.quietHours,
-              let rule = district.rule(named: o.rule), o.step >= 1, o.step <= rule.steps.count,
-              rule.steps[o.step - 1].at == nil
-        else { return nil }
+        guard let quiet = district.config.mail.quietHours, !o.atLocalTime else { return nil }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = zone
         let c = cal.dateComponents([.hour, .minute], from: o.due)

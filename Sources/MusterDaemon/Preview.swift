@@ -44,10 +44,11 @@ extension District {
         guard let input = try queries.input(memberID: memberID, eventID: ids.event, ballotID: ids.ballot, digest: ids.digest, now: now) else {
             throw PreviewError("there is no member with id \(memberID)")
         }
-        let expires = input.event?.startsAt ?? input.ballot?.ballot.closesAt ?? now.addingTimeInterval(rule.grace.seconds)
+        let expires = Expiry.instant(rule: rule, due: now, eventStart: input.event?.startsAt, ballotClose: input.ballot?.ballot.closesAt)
         let o = Occurrence(
             rule: rule.id, step: step, template: rule.steps[step - 1].template, topic: rule.topic, memberID: memberID,
-            eventID: ids.event, ballotID: ids.ballot, occurrence: "preview", due: now, expires: expires, calendar: rule.calendar)
+            eventID: ids.event, ballotID: ids.ballot, occurrence: "preview", due: now, expires: expires, calendar: rule.calendar,
+            atLocalTime: rule.steps[step - 1].at != nil)
         let composer = MessageComposer(district: self, links: links)
         let suppressions = try OutboxStore(store).loadSuppressions()
         let real = composer.compose(o, input: input, suppressions: suppressions, now: now)

@@ -1,7 +1,7 @@
 // `muster run --once-bench`: the daemon's planning costs measured on the real database, nothing delivered.
 import Foundation
-import GRDB
 import MusterCore
+import MusterStore
 
 /// What the planning of a daemon turn costs on a given district.
 public struct DaemonBenchReport: Sendable {
@@ -53,7 +53,7 @@ extension DaemonService {
             }
             unchanged.append(t)
         }
-        let member = try await turn.engine.district.store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM members") } ?? 1
+        let member = try ExampleRows(turn.engine.district.store).highestMemberID() ?? 1
         let t0 = DispatchTime.now().uptimeNanoseconds
         let one = try await turn.engine.pass(now: clock.now(), scope: .members([member]), lookahead: settings.lookahead, delivery: .batches(0))
         let oneTime = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9

@@ -14,13 +14,6 @@ extension Config {
     /// The transport `mail.transport` names: a folder of `.eml` files, or an SMTP relay over libcurl.
     /// Credentials are read from the environment here, once.
     public func makeTransport(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any MailTransport {
-        switch mail.transport {
-        case let .file(directory):
-            return FileTransport(directory: directory)
-        case let .smtp(url, _):
-            var s = smtpSettings
-            s.url = url
-            return try SMTPTransport(s, environment: environment)
-        }
+        try makeMailTransport(mail.transport, smtp: smtpSettings, environment: environment)
     }
 }

@@ -62,30 +62,38 @@ final class ResultSlots: @unchecked Sendable {
     }
 }
 
-/// Builds the transport `mail.transport` (or `MUSTER_TRANSPORT`) names: `file:DIR`, `smtp://...`
-/// or `smtps://...`. A relative `file:` directory is taken from `baseDirectory`.
+/// Builds the transport a spec names: `file:DIR`, `smtp://...` or `smtps://...`, read by
+/// `ConfigLoader.parseTransport` as muster.yaml's `mail.transport` is. A relative `file:` directory
+/// is taken from `baseDirectory` (else the current directory).
 ///
 ///     let transport = try makeMailTransport("file:outbox/", smtp: settings, baseDirectory: configDir)
 public func makeMailTransport(
     _ spec: String, smtp: SMTPSettings = SMTPSettings(url: ""), baseDirectory: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
 ) throws -> any MailTransport {
-    if spec.hasPrefix("file:") {
-        var dir = String(spec.dropFirst("file:".count))
-        if dir.hasPrefix("//") { dir = String(dir.dropFirst(2)) }
-        guard !dir.isEmpty else {
+    let base = URL(fileURLWithPath: baseDirectory ?? FileManager.default.currentDirectoryPath, isDirectory: true)
+    guard let transport = ConfigLoader.parseTransport(spec, base: base) else {
+        if spec.hasPrefix("file:") {
             throw MailConfigurationError("mail.transport: 'file:' needs a directory, e.g. file:outbox/")
         }
-        if !dir.hasPrefix("/"), let base = baseDirectory {
-            dir = URL(fileURLWithPath: base).appendingPathComponent(dir).path
-        }
-        return FileTransport(directory: dir)
+        throw MailConfigurationError(
+            "mail.transport: \"\(spec)\" is not a transport; use file:DIR, smtp://host:587 or smtps://host:465")
     }
-    if spec.hasPrefix("smtp://") || spec.hasPrefix("smtps://") {
+    return try makeMailTransport(transport, smtp: smtp, environment: environment)
+}
+
+/// Builds the transport `transport` names, with `smtp` for an SMTP relay (its `url` is set from the
+/// transport). Credentials are read from `environment` here, once.
+public func makeMailTransport(
+    _ transport: Transport, smtp: SMTPSettings = SMTPSettings(url: ""),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) throws -> any MailTransport {
+    switch transport {
+    case let .file(directory):
+        return FileTransport(directory: directory)
+    case let .smtp(url, _):
         var s = smtp
-        s.url = spec
+        s.url = url
         return try SMTPTransport(s, environment: environment)
     }
-    throw MailConfigurationError(
-        "mail.transport: \"\(spec)\" is not a transport; use file:DIR, smtp://host:587 or smtps://host:465")
 }

@@ -38,8 +38,9 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
         else {
             throw MailConfigurationError("mail.transport: \"\(settings.url)\" is not an SMTP address; use smtp://host:587 or smtps://host:465")
         }
-        guard settings.concurrency >= 1, settings.concurrency <= 64 else {
-            throw MailConfigurationError("mail.concurrency: must be between 1 and 64 (got \(settings.concurrency))")
+        let range = MailConfig.concurrencyRange
+        guard range.contains(settings.concurrency) else {
+            throw MailConfigurationError("mail.concurrency: must be between \(range.lowerBound) and \(range.upperBound) (got \(settings.concurrency))")
         }
         self.settings = settings
         var url = settings.url

@@ -69,11 +69,9 @@ public struct OutboxStore: Sendable {
     public func existingKeys(_ keys: [String]) throws -> Set<String> {
         try pool.read { db in
             var found: Set<String> = []
-            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try String.fetchAll(db, sql: "SELECT dedupe_key FROM muster_outbox WHERE dedupe_key IN (\(marks))",
-                                               arguments: StatementArguments(chunk))
-                found.formUnion(rows)
+            try InList.forEach(keys) { marks, arguments in
+                found.formUnion(try String.fetchAll(
+                    db, sql: "SELECT dedupe_key FROM muster_outbox WHERE dedupe_key IN (\(marks))", arguments: arguments))
             }
             return found
         }
@@ -89,7 +87,7 @@ public struct OutboxStore: Sendable {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(OutboxEntry.columns), message FROM muster_outbox
                 LEFT JOIN muster_outbox_messages ON outbox_id = id
-                WHERE state = 'queued' AND next_attempt_at <= ? AND (expires_at IS NULL OR expires_at > ?)
+                WHERE state = 'queued' AND next_attempt_at <= ? AND NOT \(Self.expiredBy)
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [stamp, stamp, limit])
             let update = try db.cachedStatement(sql: "UPDATE muster_outbox SET state = 'sending', updated_at = ? WHERE id = ?")
@@ -138,16 +136,12 @@ public struct OutboxStore: Sendable {
                         try OutboxStore.insertSuppression(db, .bounced, memberID: entry.memberID, email: address,
                                                           topic: "*", reason: why, now: now)
                         try db.execute(sql: """
-                            UPDATE muster_outbox SET state = 'suppressed', reason = 'address bounced', updated_at = ?
+                            UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
                             WHERE state = 'queued' AND lower(recipient) = ? AND id != ?
-                            """, arguments: [stamp, address.lowercased(), id])
+                            """, arguments: [LateSuppression.addressBounced.reason, stamp, address.lowercased(), id])
                     }
                 }
-                switch t.state {
-                case .failed: reason = "refused by the server"
-                case .expired: reason = "expired before it could be sent"
-                default: break
-                }
+                if let why = t.reason { reason = why }
                 try update.execute(arguments: [
                         t.state.rawValue, t.attempts, t.nextAttemptAt.map(OutboxTime.format) ?? OutboxTime.format(entry.nextAttemptAt),
                         reply, reason, stamp, t.state == .sent ? stamp : nil, id,
@@ -168,17 +162,57 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    /// Queued entries whose expiry has passed become `expired`. Returns how many.
+    /// `Expiry.hasPassed(expires_at, at: ?)` on the stored column, for the one argument `now`:
+    /// `expire` takes these entries, `claimDue` leaves them.
+    static let expiredBy = "(expires_at IS NOT NULL AND expires_at <= ?)"
+
+    /// Queued entries whose expiry has passed become `expired`, with the reason `OutboxTransition`
+    /// gives that state. Returns how many.
     @discardableResult
     public func expire(now: Date) throws -> Int {
         let stamp = OutboxTime.format(now)
         return try pool.write { db in
             try db.execute(sql: """
-                UPDATE muster_outbox SET state = 'expired', reason = 'expired before it could be sent', updated_at = ?
-                WHERE state = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?
-                """, arguments: [stamp, stamp])
+                UPDATE muster_outbox SET state = 'expired', reason = ?, updated_at = ?
+                WHERE state = 'queued' AND \(Self.expiredBy)
+                """, arguments: [OutboxTransition.reason(for: .expired), stamp, stamp])
             return db.changesCount
         }
+    }
+
+    /// Which of a member's queued entries a late suppression stops.
+    public enum SuppressionScope: Sendable, Hashable {
+        /// Entries of `topic`; `*` is every topic.
+        case topic(String)
+        /// Entries about the ballot.
+        case ballot(Int64)
+        /// Entries about the event.
+        case event(Int64)
+    }
+
+    /// Marks `member`'s queued entries in `scope` `suppressed`, with the reason `reason` gives
+    /// (`LateSuppression`). Entries being sent, or final, stay as they are. Returns how many changed.
+    @discardableResult
+    public func suppressQueued(member: Int64, scope: SuppressionScope, reason: LateSuppression, now: Date) throws -> Int {
+        try pool.write { db in try Self.suppressQueued(db, member: member, scope: scope, reason: reason, now: now) }
+    }
+
+    /// The same, inside a caller's transaction.
+    static func suppressQueued(
+        _ db: Database, member: Int64, scope: SuppressionScope, reason: LateSuppression, now: Date
+    ) throws -> Int {
+        var arguments: StatementArguments = [reason.reason, OutboxTime.format(now), member]
+        let filter: String
+        switch scope {
+        case let .topic(topic): filter = "(? = '*' OR topic = ?)"; arguments += [topic, topic]
+        case let .ballot(id): filter = "ballot_id = ?"; arguments += [id]
+        case let .event(id): filter = "event_id = ?"; arguments += [id]
+        }
+        try db.execute(sql: """
+            UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
+            WHERE member_id = ? AND state = 'queued' AND \(filter)
+            """, arguments: arguments)
+        return db.changesCount
     }
 
     /// Marks a queued entry `suppressed` with a reason (`unsubscribed from ballots`). A final entry stays as it is.

@@ -122,7 +122,7 @@ struct PlanningLoader {
         for ballot in try Self.ballots(db) where window.ballotMatters(opens: ballot.opensAt, closes: ballot.closesAt) {
             var q = MemberQuery(rule.audience, now: now, today: today)
             q.require("b.ballot_id = \(q.bind(ballot.id))")
-            if recipients == .notVoted { q.require("ifnull(b.voted_at, '') = ''") }
+            if recipients == .notVoted { q.require("NOT \(BallotVote.hasVoted("b.voted_at"))") }
             let sql = q.sql(select: "m.id, m.timezone", from: "ballot_members b JOIN members m ON m.id = b.member_id")
             out.append(BallotPlan(ballot: ballot, recipients: try members(db, sql, q, &zones)))
         }
@@ -156,15 +156,11 @@ struct PlanningLoader {
         guard !kinds.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
         let rows = try Row.fetchAll(db, sql: """
-            SELECT id, kind, title, starts_at, ends_at, location, url, workplace_id, description
-            FROM events WHERE kind IN (\(marks)) ORDER BY starts_at, id
+            SELECT \(EventRows.columns) FROM events WHERE kind IN (\(marks)) ORDER BY starts_at, id
             """, arguments: StatementArguments(kinds))
-        return rows.compactMap { row in
-            guard let starts = ISOTime.parseInstant(row[3]) else { return nil }
-            let ends: String? = row[4]
-            return Event(id: row[0], kind: row[1], title: row[2], startsAt: starts, endsAt: ends.flatMap(ISOTime.parseInstant),
-                         location: row[5], url: row[6], workplaceID: row[7], description: row[8])
-        }
+        // An event whose start cannot be read plans nothing; one whose end cannot be read is planned,
+        // and rendering fails its messages with the reason.
+        return rows.compactMap { try? EventRows.decode($0, endOptional: true) }
     }
 
     /// `workplace:` in `events:` takes ids, names, or `district` for district-wide events.
@@ -177,11 +173,8 @@ struct PlanningLoader {
     }
 
     static func ballots(_ db: Database) throws -> [Ballot] {
-        try Row.fetchAll(db, sql: "SELECT id, title, opens_at, closes_at, turnout_threshold, url FROM ballots ORDER BY id")
-            .compactMap { row in
-                guard let opens = ISOTime.parseInstant(row[2]), let closes = ISOTime.parseInstant(row[3]) else { return nil }
-                return Ballot(id: row[0], title: row[1], opensAt: opens, closesAt: closes, turnoutThreshold: row[4], url: row[5])
-            }
+        // A ballot whose times cannot be read plans nothing.
+        try Row.fetchAll(db, sql: "SELECT \(BallotRows.columns) FROM ballots ORDER BY id").compactMap { try? BallotRows.decode($0) }
     }
 }
 

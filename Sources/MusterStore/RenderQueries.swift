@@ -70,7 +70,7 @@ public struct RenderQueries: Sendable {
                 var input = RenderInput(organisation: org, member: member, timeZone: zone)
                 if let w = member.workplaceID {
                     input.workplace = workplaces[w]
-                    input.rep = Self.pick(reps[w] ?? [], for: member.id)
+                    input.rep = RepChoice.rep(for: member.id, among: reps[w] ?? [])
                 }
                 input.event = event
                 if let ballot {
@@ -83,17 +83,6 @@ public struct RenderQueries: Sendable {
                 result[id] = input
             }
             return result
-        }
-    }
-
-    /// The rep a member is told about: someone else before themselves, a 'workplace rep' before other roles,
-    /// then the lowest member id (so the choice is stable). A rep alone at their workplace gets themselves.
-    static func pick(_ reps: [RepContact], for memberID: Int64) -> RepContact? {
-        reps.min { a, b in
-            func rank(_ r: RepContact) -> (Int, Int, Int64) {
-                (r.member.id == memberID ? 1 : 0, (r.rep.role ?? "").lowercased() == "workplace rep" ? 0 : 1, r.member.id)
-            }
-            return rank(a) < rank(b)
         }
     }
 
@@ -119,10 +108,8 @@ public struct RenderQueries: Sendable {
 
     static func members(_ db: Database, ids: [Int64]) throws -> [Int64: Member] {
         var out: [Int64: Member] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT \(memberColumns) FROM members WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+        try InList.forEach(ids) { marks, arguments in
+            let rows = try Row.fetchAll(db, sql: "SELECT \(memberColumns) FROM members WHERE id IN (\(marks))", arguments: arguments)
             for row in rows {
                 let m = member(row)
                 out[m.id] = m
@@ -134,12 +121,9 @@ public struct RenderQueries: Sendable {
     static func workplaces(_ db: Database, ids: Set<Int64>) throws -> [Int64: Workplace] {
         guard !ids.isEmpty else { return [:] }
         var out: [Int64: Workplace] = [:]
-        let all = Array(ids)
-        for chunk in stride(from: 0, to: all.count, by: 500).map({ Array(all[$0..<min($0 + 500, all.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+        try InList.forEach(ids) { marks, arguments in
             for row in try Row.fetchAll(
-                db, sql: "SELECT id, name, kind, town, staff_count FROM workplaces WHERE id IN (\(marks))",
-                arguments: StatementArguments(chunk))
+                db, sql: "SELECT id, name, kind, town, staff_count FROM workplaces WHERE id IN (\(marks))", arguments: arguments)
             {
                 let w = Workplace(id: row["id"], name: row["name"] ?? "", kind: row["kind"], town: row["town"], staffCount: row["staff_count"])
                 out[w.id] = w
@@ -154,14 +138,12 @@ public struct RenderQueries: Sendable {
         let cols = memberColumns.split(separator: ",").map { "m.\($0.trimmingCharacters(in: .whitespacesAndNewlines)) AS m_\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
             .joined(separator: ", ")
         var out: [Int64: [RepContact]] = [:]
-        let all = Array(workplaceIDs)
-        for chunk in stride(from: 0, to: all.count, by: 500).map({ Array(all[$0..<min($0 + 500, all.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+        try InList.forEach(workplaceIDs) { marks, arguments in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT r.workplace_id AS r_workplace_id, r.role AS r_role, \(cols)
                 FROM reps r JOIN members m ON m.id = r.member_id
                 WHERE r.workplace_id IN (\(marks)) AND m.status = 'active'
-                """, arguments: StatementArguments(chunk))
+                """, arguments: arguments)
             for row in rows {
                 let m = member(row, at: 2)
                 let w: Int64 = row[0]
@@ -171,44 +153,18 @@ public struct RenderQueries: Sendable {
         return out
     }
 
-    static func instant(_ text: String?, _ what: String) throws -> Date {
-        guard let text, let d = ISOTime.parseInstant(text) else {
-            throw RenderDataError("\(what) \(text.map { "\"\($0)\"" } ?? "(empty)") is not an ISO 8601 time such as 2026-11-23T09:00:00Z")
-        }
-        return d
-    }
-
-    static func event(_ row: Row) throws -> Event {
-        let id: Int64 = row["id"]
-        let ends: String? = row["ends_at"]
-        return Event(
-            id: id, kind: row["kind"] ?? "", title: row["title"] ?? "",
-            startsAt: try instant(row["starts_at"], "events id \(id): starts_at"),
-            endsAt: try ends.flatMap { $0.isEmpty ? nil : try instant($0, "events id \(id): ends_at") },
-            location: row["location"], url: row["url"], workplaceID: row["workplace_id"], description: row["description"])
-    }
-
     static func event(_ db: Database, id: Int64) throws -> Event {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(EventRows.columns) FROM events WHERE id = ?", arguments: [id]) else {
             throw RenderDataError("event \(id) is not in the database")
         }
-        return try event(row)
-    }
-
-    static func ballot(_ row: Row) throws -> Ballot {
-        let id: Int64 = row["id"]
-        return Ballot(
-            id: id, title: row["title"] ?? "",
-            opensAt: try instant(row["opens_at"], "ballots id \(id): opens_at"),
-            closesAt: try instant(row["closes_at"], "ballots id \(id): closes_at"),
-            turnoutThreshold: row["turnout_threshold"], url: row["url"])
+        return try EventRows.decode(row)
     }
 
     static func ballotCounts(_ db: Database, id: Int64) throws -> BallotCounts {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ballots WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(BallotRows.columns) FROM ballots WHERE id = ?", arguments: [id]) else {
             throw RenderDataError("ballot \(id) is not in the database")
         }
-        return try BallotCounts.load(db, ballot: ballot(row))
+        return try BallotCounts.load(db, ballot: BallotRows.decode(row))
     }
 }
 
@@ -223,7 +179,7 @@ struct BallotCounts: Sendable {
         var c = BallotCounts(ballot: ballot)
         let rows = try Row.fetchAll(db, sql: """
             SELECT m.workplace_id AS w, count(*) AS eligible,
-                   sum(CASE WHEN bm.voted_at IS NOT NULL AND bm.voted_at != '' THEN 1 ELSE 0 END) AS voted
+                   sum(CASE WHEN \(BallotVote.hasVoted("bm.voted_at")) THEN 1 ELSE 0 END) AS voted
             FROM ballot_members bm JOIN members m ON m.id = bm.member_id
             WHERE bm.ballot_id = ?
             GROUP BY m.workplace_id
@@ -277,10 +233,10 @@ struct DigestSource: Sendable {
     static func load(_ db: Database, memberIDs: [Int64], now: Date, organisation: Organisation) throws -> DigestSource {
         let horizon = now.addingTimeInterval(Double(RenderQueries.digestEventDays) * 86_400)
         // Rows whose times cannot be read are left out of digests: they are not this message's fault.
-        let events = try Row.fetchAll(db, sql: "SELECT * FROM events").compactMap { try? RenderQueries.event($0) }
+        let events = try Row.fetchAll(db, sql: "SELECT \(EventRows.columns) FROM events").compactMap { try? EventRows.decode($0) }
             .filter { $0.startsAt >= now && $0.startsAt < horizon }
             .sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }
-        let ballots = try Row.fetchAll(db, sql: "SELECT * FROM ballots").compactMap { try? RenderQueries.ballot($0) }
+        let ballots = try Row.fetchAll(db, sql: "SELECT \(BallotRows.columns) FROM ballots").compactMap { try? BallotRows.decode($0) }
             .filter { $0.opensAt <= now && now < $0.closesAt }
             .sorted { ($0.closesAt, $0.id) < ($1.closesAt, $1.id) }
         let open = try ballots.map { try BallotCounts.load(db, ballot: $0) }
@@ -299,18 +255,16 @@ struct DigestSource: Sendable {
             newMembers[row["workplace_id"], default: []].append(m)
         }
 
-        var repWorkplace: [Int64: Int64] = [:]
-        for chunk in stride(from: 0, to: memberIDs.count, by: 500).map({ Array(memberIDs[$0..<min($0 + 500, memberIDs.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: """
-                SELECT member_id, workplace_id FROM reps WHERE member_id IN (\(marks))
-                ORDER BY member_id, CASE WHEN lower(role) = 'workplace rep' THEN 0 ELSE 1 END, workplace_id
-                """, arguments: StatementArguments(chunk))
+        var repRows: [Int64: [Rep]] = [:]
+        try InList.forEach(memberIDs) { marks, arguments in
+            for row in try Row.fetchAll(
+                db, sql: "SELECT member_id, workplace_id, role FROM reps WHERE member_id IN (\(marks))", arguments: arguments)
             {
-                let m: Int64 = row["member_id"]
-                if repWorkplace[m] == nil { repWorkplace[m] = row["workplace_id"] }
+                let rep = Rep(memberID: row[0], workplaceID: row[1], role: row[2])
+                repRows[rep.memberID, default: []].append(rep)
             }
         }
+        let repWorkplace = repRows.compactMapValues(RepChoice.digestWorkplace)
         return DigestSource(events: events, openBallots: open, newMembers: newMembers, repWorkplace: repWorkplace)
     }
 

@@ -92,9 +92,7 @@ enum RenderContext {
         let first = oneLine(m.firstName) ?? "", last = oneLine(m.lastName)
         put(&p, "first_name", first)
         put(&p, "last_name", last)
-        let full = [first, last ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        put(&p, "name", full)
+        put(&p, "name", Member.fullName(first: first, last: last))
         return p
     }
 

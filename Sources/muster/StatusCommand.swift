@@ -1,9 +1,7 @@
 // muster status: the outbox by state and rule, the latest failures with their replies, the next due time.
 import ArgumentParser
 import Foundation
-import GRDB
 import MusterCore
-import MusterLinks
 import MusterStore
 
 struct StatusCommand: ParsableCommand {
@@ -34,17 +32,12 @@ struct StatusCommand: ParsableCommand {
         }
         print(pad("all", width) + states.map { padLeft(String(totals[$0] ?? 0), 11) }.joined())
 
-        let reasons = try store.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT state, coalesce(reason, '') AS reason, count(*) AS n FROM muster_outbox
-                WHERE state IN ('suppressed', 'failed', 'expired') GROUP BY state, reason ORDER BY n DESC LIMIT 12
-                """)
-        }
+        let status = StatusQueries(store)
+        let reasons = try status.unsentReasons(limit: 12)
         if !reasons.isEmpty {
             print("\nWhy messages were not sent")
             for r in reasons {
-                let reason: String = r["reason"]
-                print("  " + padLeft(String(r["n"] as Int), 7) + "  " + pad(r["state"] as String, 11) + (reason.isEmpty ? "-" : reason))
+                print("  " + padLeft(String(r.count), 7) + "  " + pad(r.state.rawValue, 11) + (r.reason.isEmpty ? "-" : r.reason))
             }
         }
 
@@ -56,10 +49,8 @@ struct StatusCommand: ParsableCommand {
                     + "attempts=\(e.attempts) at=\(formatLocal(e.updatedAt, zone)) reply=\"\(e.lastReply ?? e.reason ?? "")\"")
             }
         }
-        let unsubscribes = try unsubscribeCounts(store: store).sorted { $0.key < $1.key }
-        let bounced = try store.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM muster_suppressions WHERE kind = 'bounced'") ?? 0
-        }
+        let unsubscribes = try status.unsubscribeCounts().sorted { $0.key < $1.key }
+        let bounced = try status.bouncedAddresses()
         print("\nUnsubscribed by topic: " + (unsubscribes.isEmpty ? "none" : unsubscribes.map {
             "\($0.key == "*" ? "everything" : $0.key) \($0.value)"
         }.joined(separator: ", ")) + "; bounced addresses: \(bounced)")

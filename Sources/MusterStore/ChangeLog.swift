@@ -1,7 +1,6 @@
 // The change log: triggers that note which members other programs touched, so the daemon plans only them.
 import Foundation
 import GRDB
-import MusterStore
 
 /// `muster_changes`, filled by triggers on the district's tables, read and emptied by the daemon.
 ///
@@ -15,7 +14,8 @@ import MusterStore
 /// the daemon deletes what it has planned.
 ///
 /// `install` is idempotent (`IF NOT EXISTS`): the daemon calls it at start-up. The same SQL can be
-/// registered as a migration (`Schema.registerChangeLog`) once the lead wires it.
+/// registered as a migration (`Schema.registerChangeLog`) once the lead wires it. The daemon reads
+/// the log through a `ChangeLogReader`, a read-only connection of its own.
 public enum ChangeLog {
     /// Tables whose rows concern one member, and that member's column.
     static let memberTables: [(table: String, column: String, onDelete: Bool)] = [
@@ -80,6 +80,72 @@ public enum ChangeLog {
     /// The latest entry's `seq`, 0 when none was ever written.
     public static func latest(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'muster_changes'") ?? 0
+    }
+
+    /// Installs the log if missing (in its own transaction) and returns its latest `seq`.
+    public static func installed(in store: Store) throws -> Int64 {
+        try store.pool.write { db in
+            try install(db)
+            return try latest(db)
+        }
+    }
+
+    /// One entry of the log.
+    public struct Entry: Sendable, Hashable {
+        public var seq: Int64
+        /// `member`, `event`, `ballot` or `workplace`.
+        public var kind: String
+        /// The member's (or event's, ballot's, workplace's) id.
+        public var ref: Int64?
+
+        public init(seq: Int64, kind: String, ref: Int64?) { self.seq = seq; self.kind = kind; self.ref = ref }
+    }
+
+    /// Entries after `seq`, oldest first, at most `limit`, read in one transaction.
+    public struct Page: Sendable, Hashable {
+        public var entries: [Entry]
+        /// The log's latest `seq` when the page is full (more may wait); nil otherwise.
+        public var latestWhenFull: Int64?
+    }
+
+    static func page(after seq: Int64, limit: Int, _ db: Database) throws -> Page {
+        var entries: [Entry] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT seq, kind, ref FROM muster_changes WHERE seq > ? ORDER BY seq LIMIT ?
+            """, arguments: [seq, limit])
+        while let row = try rows.next() { entries.append(Entry(seq: row[0], kind: row[1], ref: row[2])) }
+        return Page(entries: entries, latestWhenFull: entries.count == limit ? try latest(db) : nil)
+    }
+}
+
+/// A read-only connection of its own to the database, for watching the change log.
+///
+/// `PRAGMA data_version` is per connection: it changes when *another* connection commits. So the
+/// reader never writes, and `dataVersion()` costs a few microseconds, no file read beyond the WAL
+/// index; only when it moved is the log read (`page(after:limit:)`).
+///
+///     let reader = try ChangeLogReader(path: store.path)
+///     let v = try reader.dataVersion()
+///     let page = try reader.page(after: seen, limit: 20_000)
+public final class ChangeLogReader: Sendable {
+    private let queue: DatabaseQueue
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(30)
+        config.label = "muster-watcher"
+        queue = try DatabaseQueue(path: path, configuration: config)
+    }
+
+    /// `PRAGMA data_version` on this connection: it moves when another connection commits.
+    public func dataVersion() throws -> Int64 {
+        try queue.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    /// Entries after `seq`, at most `limit`, in one read transaction.
+    public func page(after seq: Int64, limit: Int) throws -> ChangeLog.Page {
+        try queue.read { db in try ChangeLog.page(after: seq, limit: limit, db) }
     }
 }
 
