@@ -63,7 +63,7 @@ final class ResultSlots: @unchecked Sendable {
 }
 
 /// Builds the transport a spec names: `file:DIR`, `smtp://...` or `smtps://...`, read by
-/// `ConfigLoader.parseTransport` as muster.yaml's `mail.transport` is. A relative `file:` directory
+/// `Config.parseTransport` as muster.yaml's `mail.transport` is. A relative `file:` directory
 /// is taken from `baseDirectory` (else the current directory).
 ///
 ///     let transport = try makeMailTransport("file:outbox/", smtp: settings, baseDirectory: configDir)
@@ -72,7 +72,7 @@ public func makeMailTransport(
     environment: [String: String] = ProcessInfo.processInfo.environment
 ) throws -> any MailTransport {
     let base = URL(fileURLWithPath: baseDirectory ?? FileManager.default.currentDirectoryPath, isDirectory: true)
-    guard let transport = ConfigLoader.parseTransport(spec, base: base) else {
+    guard let transport = Config.parseTransport(spec, base: base) else {
         if spec.hasPrefix("file:") {
             throw MailConfigurationError("mail.transport: 'file:' needs a directory, e.g. file:outbox/")
         }

@@ -16,6 +16,7 @@ public struct MemberReplies: Sendable {
 
     /// Records the member's unsubscribe from `topic` (`*`: everything, reason `link`) and suppresses
     /// their queued messages of that topic. Returns how many were suppressed; repeating it changes nothing more.
+    @discardableResult
     public func unsubscribe(memberID: Int64, topic: String, now: Date) async throws -> Int {
         try await pool.write { db in
             try OutboxStore.insertSuppression(db, .unsubscribed, memberID: memberID, email: nil, topic: topic, reason: "link", now: now)
@@ -104,6 +105,8 @@ public struct MemberReplies: Sendable {
     public struct EventSummary: Sendable, Hashable {
         public var title: String
         public var startsAt: Date?
+
+        public init(title: String, startsAt: Date?) { self.title = title; self.startsAt = startsAt }
     }
 
     /// True when the database answers a read.

@@ -18,6 +18,8 @@ public struct StatusQueries: Sendable {
         /// Empty when the entry has none.
         public var reason: String
         public var count: Int
+
+        public init(state: OutboxState, reason: String, count: Int) { self.state = state; self.reason = reason; self.count = count }
     }
 
     /// The commonest (state, reason) pairs of `suppressed`, `failed` and `expired` entries, most first.

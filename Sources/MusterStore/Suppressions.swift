@@ -34,7 +34,7 @@ public struct SuppressionList: Sendable, Hashable {
             if topics.contains("*") { return "unsubscribed from everything" }
             if topics.contains(topic) { return "unsubscribed from \(topic)" }
         }
-        if let email, bouncedEmails.contains(email.lowercased()) { return "address bounced" }
+        if let email, bouncedEmails.contains(email.lowercased()) { return LateSuppression.addressBounced.reason }
         return nil
     }
 }
