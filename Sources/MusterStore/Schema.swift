@@ -154,7 +154,8 @@ public enum Schema {
         }
         // Every change of a member's status that muster makes (an import's status column, a sync's
         // `left`), so that a mistaken import can be undone and the report can count who left when.
-        m.registerMigration("v4-status-changes") { db in
+        // Immediate foreign key checks, as for v3: an outside tool's orphan row must not block the upgrade.
+        m.registerMigration("v4-status-changes", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: """
                 CREATE TABLE muster_status_changes(
                     id INTEGER PRIMARY KEY,
