@@ -94,13 +94,30 @@ import Testing
         #expect(try mode(dir.file("control.txt")) == "644")
 
         #expect(try mode(dir.file("muster.sqlite")) == "600")
-        let journals = try names(in: ".").filter { $0.hasPrefix("muster.sqlite-") }
-        #expect(journals == ["muster.sqlite-shm", "muster.sqlite-wal"])
-        for j in journals { #expect(try mode(dir.file(j)) == "600", "\(j)") }
         #expect(try mode(dir.file("outbox")) == "700")
         let messages = try names(in: "outbox")
         #expect(messages.count == 23)
         for m in messages { #expect(try mode(dir.file("outbox/\(m)")) == "600", "\(m)") }
+
+        // The -wal and -shm files live while a process has the database open: look while the daemon runs
+        let yaml = try String(contentsOfFile: dir.file("muster.yaml"), encoding: .utf8)
+        try yaml.replacingOccurrences(of: "listen: 127.0.0.1:8025", with: "listen: 127.0.0.1:0")
+            .write(toFile: dir.file("muster.yaml"), atomically: true, encoding: .utf8)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/bin/sh")
+        daemon.arguments = ["-c", "umask 022 && exec \"$0\" run --now \(CarelessAdminTests.now)", try MusterBinary.require()]
+        daemon.currentDirectoryURL = dir.url
+        daemon.environment = ProcessInfo.processInfo.environment.merging(CarelessAdminTests.environment) { $1 }
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer { kill(daemon.processIdentifier, SIGKILL); daemon.waitUntilExit() }
+        let journals = ["muster.sqlite-shm", "muster.sqlite-wal"]
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, daemon.isRunning,
+              !journals.allSatisfy({ FileManager.default.fileExists(atPath: dir.file($0)) }) { usleep(20_000) }
+        for j in journals { #expect(try mode(dir.file(j)) == "600", "\(j)") }
+        #expect(try mode(dir.file("muster.sqlite")) == "600")
     }
 
     // MARK: 6. Only init creates a database
