@@ -212,6 +212,13 @@ import Testing
         let r = try muster("status")
         #expect(r.status == 4)
         #expect(r.stderr == "muster: the database \(dir.file("muster.sqlite")): SQLite error 26: file is not a database\n")
+        // An error met later, in a query, names the file too
+        try FileManager.default.removeItem(atPath: dir.file("muster.sqlite"))
+        #expect(try muster("init").status == 0)
+        _ = try sqlite("drop table muster_outbox_messages; drop table muster_outbox")
+        let later = try muster("status")
+        #expect(later.status == 4)
+        #expect(later.stderr == "muster: the database \(dir.file("muster.sqlite")): SQLite error 1: no such table: muster_outbox\n")
     }
 
     @Test func aFullOutboxFileSystemIsReportedAsFull() throws {
