@@ -1,4 +1,5 @@
 // SQLite errors as a person reads them: naming the database file, whichever command met them.
+import ArgumentParser
 import Foundation
 import GRDB
 import MusterCore
@@ -22,7 +23,7 @@ extension RunCommand: UsesGlobalOptions {}
 enum DatabaseErrors {
     /// A `DatabaseError` met after the file was opened becomes ``StoreError/sqlite(path:_:)`` naming
     /// the file the command's configuration names; any other error is returned as it is.
-    static func naming(_ error: any Error, for command: Any) -> any Error {
+    static func naming(_ error: any Error, for command: any ParsableCommand) -> any Error {
         guard let e = error as? DatabaseError,
               let global = (command as? UsesGlobalOptions)?.global,
               let config = try? global.loadConfig()
@@ -30,7 +31,6 @@ enum DatabaseErrors {
         return StoreError.sqlite(path: config.database, e)
     }
 }
-
 
 extension StoreError {
     /// A missing file or one that cannot be made is the configuration's to mend (1); SQLite refusing
