@@ -40,9 +40,35 @@ public struct YAMLValue: @unchecked Sendable {
                 throw InputError(file: file, line: 1, "the file is empty")
             }
             return YAMLValue(node: node, file: file)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            // Yams names the first of the keys; point at the repeat, where the mistake usually is.
+            let key = duplicates.first ?? ""
+            let again = repeatLine(of: key, in: text, after: context.mark)
+            throw InputError(file: file, line: again ?? context.mark.line,
+                             "the key '\(key)' appears twice in the same mapping; keep one")
         } catch let e as YamlError {
             throw InputError(file: file, line: YAMLValue.line(of: e), "not valid YAML: \(YAMLValue.problem(of: e))")
         }
+    }
+
+    /// The line of the next key `key` in the block mapping whose first key is at `mark`, or nil.
+    static func repeatLine(of key: String, in text: String, after mark: Mark) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = mark.column - 1
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let spellings = [key, "\"\(key)\"", "'\(key)'"]
+        for number in stride(from: mark.line + 1, through: lines.count, by: 1) {
+            let line = Array(lines[number - 1])
+            let lead = line.prefix { $0 == " " }.count
+            if lead == line.count || line[lead] == "#" { continue }  // blank or a comment
+            if lead < indent { return nil }  // the mapping has ended
+            guard lead == indent else { continue }
+            let rest = String(line[lead...])
+            for k in spellings where rest.hasPrefix(k) {
+                if rest.dropFirst(k.count).drop(while: { $0 == " " }).first == ":" { return number }
+            }
+        }
+        return nil
     }
 
     /// Reads and parses the file at `path`, naming it as `display` in errors.

@@ -18,9 +18,9 @@ public struct District: Sendable {
         self.config = config; self.store = store; self.rules = rules; self.templates = templates
     }
 
-    /// Opens the database and loads schedules and templates as `config` names them.
+    /// Opens the database (which must exist) and loads schedules and templates as `config` names them.
     public static func load(config: Config) throws -> District {
-        let store = try Store(path: config.database)
+        let store = try Store.existing(for: config)
         let rules = try ScheduleLoader(checkCondition: store.conditionChecker)
             .load(directory: config.schedules, display: display(config.schedules, base: config.file))
         let templates = try TemplateSet(

@@ -4,7 +4,8 @@ import MusterCore
 
 /// Writes each message to `DIR/ID.eml` (ID is the outbox id): first a temporary file in the same
 /// directory, then a rename, so a reader never sees half a message. Writing the same id again
-/// replaces the file with the same bytes (a retry after a crash).
+/// replaces the file with the same bytes (a retry after a crash). Files are 0600 and a directory it
+/// creates 0700, whatever the umask: they hold members' addresses.
 public struct FileTransport: MailTransport {
     public let directory: String
 
@@ -32,9 +33,12 @@ public struct FileTransport: MailTransport {
         let name = "\(message.id).eml"
         let temp = dir.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
         do {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-            guard fm.createFile(atPath: temp.path, contents: message.data) else {
-                return .deferred(reply: "file transport: cannot write in \(directory) (check that it exists and is writable)", transportDown: true)
+            try PrivateFiles.makeDirectory(dir.path)  // 0700 when muster makes it
+            do {
+                try PrivateFiles.write(message.data, toNew: temp.path)  // 0600, whatever the umask
+            } catch {
+                let mend = error.isNoSpace ? "" : " (check that it exists and is writable)"
+                return .deferred(reply: "file transport: cannot write in \(directory): \(error)\(mend)", transportDown: true)
             }
             if rename(temp.path, dir.appendingPathComponent(name).path) != 0 {
                 let why = String(cString: strerror(errno))
@@ -44,7 +48,7 @@ public struct FileTransport: MailTransport {
             return .sent(reply: "250 written to \(name)")
         } catch {
             try? fm.removeItem(at: temp)
-            return .deferred(reply: "file transport: cannot create \(directory): \(error.localizedDescription)", transportDown: true)
+            return .deferred(reply: "file transport: cannot create \(directory): \(error)", transportDown: true)
         }
     }
 }

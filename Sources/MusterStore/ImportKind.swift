@@ -18,6 +18,10 @@ enum ColumnCheck: Sendable {
     case email
     /// `YYYY-MM-DD`, a real calendar date.
     case day
+    /// A `day` no more than a year after the import (a join date: 9999-12-31 would never be planned).
+    case joinedDay
+    /// An http(s) address (``WebAddress``): nothing a browser would run from an `href`.
+    case webAddress
     /// ISO 8601 with `Z` or an offset, stored in UTC.
     case instant
     /// One of a fixed set of words (lower-cased).
@@ -78,7 +82,7 @@ struct KindSpec: Sendable {
                 ColumnSpec(name: "role", check: .text),
                 ColumnSpec(name: "section", check: .text),
                 ColumnSpec(name: "status", check: .choice(["active", "lapsed", "left"]), empty: "active"),
-                ColumnSpec(name: "joined_on", check: .day),
+                ColumnSpec(name: "joined_on", check: .joinedDay),
                 ColumnSpec(name: "timezone", check: .timeZone),
                 ColumnSpec(name: "email_opt_out", check: .flag, empty: "0"),
             ], key: ["membership_number"], ignored: [
@@ -97,7 +101,7 @@ struct KindSpec: Sendable {
                 ColumnSpec(name: "starts_at", check: .instant, required: true),
                 ColumnSpec(name: "ends_at", check: .instant),
                 ColumnSpec(name: "location", check: .text),
-                ColumnSpec(name: "url", check: .text),
+                ColumnSpec(name: "url", check: .webAddress),
                 ColumnSpec(name: "workplace_id", check: .workplace),
                 ColumnSpec(name: "description", check: .text),
             ], key: ["id"])
@@ -113,7 +117,7 @@ struct KindSpec: Sendable {
                 ColumnSpec(name: "opens_at", check: .instant, required: true),
                 ColumnSpec(name: "closes_at", check: .instant, required: true),
                 ColumnSpec(name: "turnout_threshold", check: .threshold),
-                ColumnSpec(name: "url", check: .text),
+                ColumnSpec(name: "url", check: .webAddress),
             ], key: ["id"])
         case .ballotMembers:
             return KindSpec(table: "ballot_members", columns: [

@@ -1,6 +1,7 @@
 // What an import checks references against: the workplaces, events, ballots and members already stored.
 import Foundation
 import GRDB
+import MusterCore
 
 /// ImportLookups for one import, made inside its transaction.
 final class ImportLookups {
@@ -35,12 +36,11 @@ final class ImportLookups {
         return try Int64.fetchOne(memberByID, arguments: [id]) != nil
     }
 
-    /// Whether `name` is an IANA zone this system knows (remembered, since members repeat a few).
-    /// Abbreviations such as `BST` or `EST`, which Foundation also takes, are refused: they name no
-    /// daylight-saving rules. `UTC` and `GMT` are fine.
+    /// Whether `name` is an IANA zone this system knows (remembered, since members repeat a few):
+    /// ``ZoneNames/isIANA(_:)``, so `EST5EDT` is taken and abbreviations such as `BST` or `EST` are not.
     func isTimeZone(_ name: String) -> Bool {
         if let known = zones[name] { return known }
-        let known = name == "UTC" || name == "GMT" || (name.contains("/") && TimeZone(identifier: name) != nil)
+        let known = ZoneNames.isIANA(name)
         zones[name] = known
         return known
     }

@@ -15,12 +15,19 @@ import MusterCore
 /// Every row is checked and every problem collected (the first ``ImportError/limit`` are kept); if
 /// there is any, the transaction is rolled back and ``ImportError`` thrown: nothing changes.
 ///
+/// Every status an import changes is recorded in `muster_status_changes` (member, from, to, at `now`,
+/// source `import FILE` or `sync FILE`), so that a mistaken file can be undone.
+///
 /// - Parameters:
-///   - sync: members only: members absent from the file are set to `left` (reported in `markedLeft`).
+///   - sync: members only: members absent from the file are set to `left` (reported in `markedLeft`);
+///     refused when that is more than ``SyncLimit`` allows, unless `confirm` says to.
+///   - confirm: for a sync: how many members left the person expects, or yes to any number.
+///   - now: the instant of the import: status changes are recorded at it; a `joined_on` more than a
+///     year after its day is refused.
 ///   - progress: called with the number of rows read so far, about every 1,000 rows.
 public func importCSV(
-    kind: ImportKind, path: String, store: Store, sync: Bool = false,
-    progress: (@Sendable (Int) -> Void)? = nil
+    kind: ImportKind, path: String, store: Store, sync: Bool = false, confirm: LeftConfirmation = .unconfirmed,
+    now: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil
 ) throws -> ImportReport {
     let file = (path as NSString).lastPathComponent
     if sync && kind != .members {
@@ -38,7 +45,7 @@ public func importCSV(
     } catch let error as CSVError {
         throw ImportError(file: file, errors: [error.description])
     }
-    var runner = ImportRunner(kind: kind, file: file, sync: sync, progress: progress)
+    var runner = ImportRunner(kind: kind, file: file, sync: sync, confirm: confirm, now: now, progress: progress)
     let header: CSVRecord?
     do {
         header = try reader.next()
@@ -46,7 +53,11 @@ public func importCSV(
         throw ImportError(file: file, errors: [error.description])
     }
     try runner.readHeader(header)
-    return try store.pool.write { db in try runner.run(&reader, db) }
+    do {
+        return try store.pool.write { db in try runner.run(&reader, db) }
+    } catch let error as DatabaseError {
+        throw StoreError.sqlite(path: store.path, error)
+    }
 }
 
 /// The state of one import: where each column is, the problems found, the counts.
@@ -55,6 +66,9 @@ struct ImportRunner {
     let spec: KindSpec
     let file: String
     let sync: Bool
+    let confirm: LeftConfirmation
+    /// The instant the import happens at: status changes are recorded at it, join dates checked against it.
+    let now: Date
     let progress: (@Sendable (Int) -> Void)?
 
     /// Where each of `spec.columns` is in a record, if the header has it.
@@ -65,11 +79,26 @@ struct ImportRunner {
     private var errors: [String] = []
     private var errorCount = 0
     private var report: ImportReport
+    /// The latest `joined_on` taken: a year after the import's day.
+    private let latestJoin: LocalDay
 
-    init(kind: ImportKind, file: String, sync: Bool, progress: (@Sendable (Int) -> Void)?) {
+    /// The row being checked: each column's value (and instant, for time columns).
+    private var values: [DatabaseValue] = []
+    private var dates: [Date?] = []
+    /// A row's key -> the line it first appeared on.
+    private var firstLine: [String: Int] = [:]
+    /// The membership numbers of a members file, for a sync.
+    private var seenNumbers = Set<String>()
+    private var eventKindWarned = Set<String>()
+
+    init(kind: ImportKind, file: String, sync: Bool, confirm: LeftConfirmation = .unconfirmed, now: Date,
+         progress: (@Sendable (Int) -> Void)?) {
         self.kind = kind; self.spec = KindSpec.of(kind); self.file = file; self.sync = sync
-        self.progress = progress
+        self.confirm = confirm; self.now = now; self.progress = progress
         self.report = ImportReport(kind: kind, file: file)
+        let today = LocalDay(epochDay: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
+        latestJoin = LocalDay(year: today.year + 1, month: today.month,
+                              day: min(today.day, LocalDay.daysIn(month: today.month, year: today.year + 1)))
     }
 
     private mutating func fail(_ line: Int, _ column: String?, _ reason: String) {
@@ -86,6 +115,9 @@ struct ImportRunner {
 
     // MARK: The header
 
+    /// Header columns that are not used are named one a line up to this many; past it, one line counts them.
+    static let unusedListed = 5
+
     /// Finds the columns; throws when a required one is missing, or a name appears twice.
     mutating func readHeader(_ header: CSVRecord?) throws {
         guard let header else {
@@ -93,6 +125,7 @@ struct ImportRunner {
         }
         headerCount = header.fields.count
         var seen: [String: Int] = [:]
+        var unused: [String] = []
         place = Array(repeating: nil, count: spec.columns.count)
         for (i, raw) in header.fields.enumerated() {
             let name = ImportValues.trimmed(raw).lowercased()
@@ -111,9 +144,10 @@ struct ImportRunner {
             } else if let why = spec.ignored[name] {
                 report.warnings.append("\(file):1: column '\(name)' is not used: \(why)")
             } else {
-                report.warnings.append("\(file):1: column '\(name)' is not used")
+                unused.append(name)
             }
         }
+        warnOfUnused(unused)
         if spec.namesMember && membershipNumberPlace == nil && memberIDPlace == nil {
             fail(1, nil, "missing required column 'membership_number' (or 'member_id')")
         }
@@ -123,149 +157,151 @@ struct ImportRunner {
         if errorCount > 0 { throw thrown() }
     }
 
+    /// One warning a column, or past ``unusedListed`` one line with the count and the first names.
+    private mutating func warnOfUnused(_ unused: [String]) {
+        if unused.count <= ImportRunner.unusedListed {
+            for name in unused { report.warnings.append("\(file):1: column '\(name)' is not used") }
+            return
+        }
+        let shown = unused.prefix(ImportRunner.unusedListed).map { name in
+            "'" + (name.count > 40 ? String(name.prefix(39)) + "…" : name) + "'"
+        }
+        report.warnings.append("\(file):1: \(unused.count) columns are not used: \(shown.joined(separator: ", ")) "
+            + "and \(unused.count - shown.count) more")
+    }
+
     // MARK: The rows
 
     /// Reads, checks and writes every row inside the caller's transaction; throws (so rolling back)
-    /// if any row had a problem.
+    /// if any row had a problem, or a sync would mark more members left than it may.
     mutating func run(_ reader: inout CSVReader, _ db: Database) throws -> ImportReport {
         let lookups = try ImportLookups(db: db, spec: spec)
-        // The table columns written: those in the header, the key, and member_id for rows naming a member.
-        var written: [Int] = []  // indexes into spec.columns
-        for (c, column) in spec.columns.enumerated() where place[c] != nil || spec.key.contains(column.name) {
-            written.append(c)
+        let writer = try ImportWriter(spec: spec, inHeader: { [place] in place[$0] != nil }, db: db)
+        let log = try StatusChangeLog(db, at: now, source: "import \(file)")
+        values = Array(repeating: .null, count: spec.columns.count)
+        dates = Array(repeating: nil, count: spec.columns.count)
+        while let record = try nextRecord(&reader) {
+            guard let arguments = try checkedRow(record, lookups, writer) else { continue }
+            guard errorCount == 0 else { continue }  // checking on, writing stopped
+            switch try writer.write(arguments, db, log: log) {
+            case .inserted: report.inserted += 1
+            case .updated: report.updated += 1
+            case .unchanged: report.unchanged += 1
+            }
         }
-        var names = written.map { spec.columns[$0].name }
-        if spec.namesMember { names.append("member_id") }
-        let keyOrder = spec.key.map { k in names.firstIndex(of: k)! }
-        let upsert = try db.makeStatement(sql: upsertSQL(names))
-        let exists = try db.makeStatement(
-            sql: "SELECT 1 FROM \(spec.table) WHERE " + spec.key.map { "\($0) = ?" }.joined(separator: " AND "))
+        if errorCount > 0 { throw thrown() }
+        if sync { try markAbsentLeft(db) }
+        return report
+    }
 
-        var firstLine: [String: Int] = [:]  // a row's key -> the line it first appeared on
-        var seenNumbers = Set<String>()
-        var eventKindWarned = Set<String>()
-        var values = [DatabaseValue](repeating: .null, count: spec.columns.count)
-        var dates = [Date?](repeating: nil, count: spec.columns.count)
-
+    /// The next record with something in it, counted; nil at the end, or at a record the reader
+    /// cannot read (the problem is kept).
+    private mutating func nextRecord(_ reader: inout CSVReader) throws -> CSVRecord? {
         while true {
             let record: CSVRecord
             do {
-                guard let next = try reader.next() else { break }
+                guard let next = try reader.next() else { return nil }
                 record = next
             } catch let error as CSVError {
                 fail(error.line, nil, error.reason)
-                break
+                return nil
             }
             if record.fields.allSatisfy({ ImportValues.trimmed($0).isEmpty }) { continue }  // an empty spreadsheet row
             report.rowsRead += 1
             if let progress, report.rowsRead % 1000 == 0 { progress(report.rowsRead) }
-            let line = record.line
-            if record.fields.count != headerCount {
-                let more = record.fields.count > headerCount
-                    ? " (a value with a comma in it must be in double quotes)" : ""
-                fail(line, nil, "this row has \(record.fields.count) fields but the header has \(headerCount)\(more)")
-                continue
-            }
-            let errorsBefore = errorCount
-
-            // Each column's value.
-            for (c, column) in spec.columns.enumerated() {
-                values[c] = .null
-                dates[c] = nil
-                guard let at = place[c] else {
-                    if let empty = column.empty { values[c] = empty.databaseValue }
-                    continue
-                }
-                let text = ImportValues.trimmed(record.fields[at])
-                if text.isEmpty {
-                    if column.required {
-                        fail(line, column.name, "a value is required")
-                    } else if let empty = column.empty {
-                        values[c] = empty.databaseValue
-                    }
-                    continue
-                }
-                switch check(text, column, line, lookups) {
-                case .value(let v): values[c] = v
-                case .instant(let d):
-                    dates[c] = d
-                    values[c] = ImportValues.formatInstant(d).databaseValue
-                case .problem(let reason): fail(line, column.name, reason)
-                }
-                if kind == .events && column.name == "kind" {
-                    let word = text.lowercased()
-                    if !KindSpec.eventKinds.contains(word) && eventKindWarned.insert(word).inserted {
-                        report.warnings.append("\(file):\(line): column 'kind': \"\(text)\" is not one of "
-                            + KindSpec.eventKinds.joined(separator: ", ") + " (schedules can still name it)")
-                    }
-                }
-            }
-            crossCheck(line, values, dates)
-
-            // The member a row names.
-            var memberID: Int64?
-            var memberLabel = ""
-            if spec.namesMember { (memberID, memberLabel) = try member(record, line, lookups) }
-            guard errorCount == errorsBefore else { continue }
-
-            // Duplicates within the file.
-            var arguments = written.map { values[$0] }
-            if spec.namesMember { arguments.append(memberID!.databaseValue) }
-            let key = keyOrder.map { arguments[$0].description }.joined(separator: "\u{1F}")
-            if let earlier = firstLine[key] {
-                fail(line, nil, duplicate(values, memberLabel, earlier))
-                continue
-            }
-            firstLine[key] = line
-            if kind == .members, case .string(let number) = values[0].storage { seenNumbers.insert(number) }
-            guard errorCount == 0 else { continue }  // checking on, writing stopped
-
-            // Insert or update.
-            let keyArguments = StatementArguments(keyOrder.map { arguments[$0] })
-            let existed = try Bool.fetchOne(exists, arguments: keyArguments) ?? false
-            try upsert.execute(arguments: StatementArguments(arguments))
-            if !existed {
-                report.inserted += 1
-            } else if db.changesCount > 0 {
-                report.updated += 1
-            } else {
-                report.unchanged += 1
-            }
+            return record
         }
-        if errorCount > 0 { throw thrown() }
-        if sync {
-            guard report.rowsRead > 0 else {
-                throw ImportError(file: file, errors: [
-                    "\(file): the file has no members, and a sync would mark every member left; nothing was changed",
-                ])
-            }
-            report.markedLeft = try markAbsentLeft(seenNumbers, db)
-        }
-        return report
     }
 
-    /// `INSERT ... ON CONFLICT(key) DO UPDATE SET` the other columns, only where a value differs, so
-    /// that `changesCount` tells an update from a row already the same.
-    private func upsertSQL(_ names: [String]) -> String {
-        let others = names.filter { !spec.key.contains($0) }
-        var sql = "INSERT INTO \(spec.table)(\(names.joined(separator: ", "))) VALUES("
-            + Array(repeating: "?", count: names.count).joined(separator: ", ") + ") ON CONFLICT("
-            + spec.key.joined(separator: ", ") + ") DO "
-        if others.isEmpty { return sql + "NOTHING" }
-        sql += "UPDATE SET " + others.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        sql += " WHERE " + others.map { "\(spec.table).\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
-        return sql
+    /// The row's arguments for the writer when every check passed and its key is new in the file;
+    /// else nil, with the problems kept.
+    private mutating func checkedRow(_ record: CSVRecord, _ lookups: ImportLookups, _ writer: ImportWriter) throws
+        -> [DatabaseValue]?
+    {
+        let line = record.line
+        guard record.fields.count == headerCount else {
+            let more = record.fields.count > headerCount ? " (a value with a comma in it must be in double quotes)" : ""
+            fail(line, nil, "this row has \(record.fields.count) fields but the header has \(headerCount)\(more)")
+            return nil
+        }
+        let errorsBefore = errorCount
+        readValues(record, lookups)
+        crossCheck(line)
+        var memberID: Int64?
+        var memberLabel = ""
+        if spec.namesMember { (memberID, memberLabel) = try member(record, line, lookups) }
+        guard errorCount == errorsBefore else { return nil }
+
+        let arguments = writer.arguments(values, memberID: memberID)
+        let key = writer.key(arguments)
+        if let earlier = firstLine[key] {
+            fail(line, nil, duplicate(memberLabel, earlier))
+            return nil
+        }
+        firstLine[key] = line
+        if kind == .members, case .string(let number) = values[0].storage { seenNumbers.insert(number) }
+        return arguments
     }
 
-    private mutating func markAbsentLeft(_ present: Set<String>, _ db: Database) throws -> Int {
-        let rows = try Row.fetchAll(db, sql: "SELECT id, membership_number FROM members WHERE status <> 'left'")
+    /// Checks each column's value into `values` (and `dates`); an empty cell is NULL or the column's default.
+    private mutating func readValues(_ record: CSVRecord, _ lookups: ImportLookups) {
+        let line = record.line
+        for (c, column) in spec.columns.enumerated() {
+            values[c] = .null
+            dates[c] = nil
+            guard let at = place[c] else {
+                if let empty = column.empty { values[c] = empty.databaseValue }
+                continue
+            }
+            let text = ImportValues.trimmed(record.fields[at])
+            if text.isEmpty {
+                if column.required {
+                    fail(line, column.name, "a value is required")
+                } else if let empty = column.empty {
+                    values[c] = empty.databaseValue
+                }
+                continue
+            }
+            switch check(text, column, lookups) {
+            case .value(let v): values[c] = v
+            case .instant(let d):
+                dates[c] = d
+                values[c] = ImportValues.formatInstant(d).databaseValue
+            case .problem(let reason): fail(line, column.name, reason)
+            }
+            if kind == .events && column.name == "kind" { warnOfUnusualEventKind(text, line) }
+        }
+    }
+
+    /// Once per word: an event kind the shipped schedules do not use.
+    private mutating func warnOfUnusualEventKind(_ text: String, _ line: Int) {
+        let word = text.lowercased()
+        guard !KindSpec.eventKinds.contains(word), eventKindWarned.insert(word).inserted else { return }
+        report.warnings.append("\(file):\(line): column 'kind': \"\(text)\" is not one of "
+            + KindSpec.eventKinds.joined(separator: ", ") + " (schedules can still name it)")
+    }
+
+    /// Sets members absent from the file `left`, each change recorded; refused (rolling the whole
+    /// import back) when that is more than ``SyncLimit`` allows unconfirmed.
+    private mutating func markAbsentLeft(_ db: Database) throws {
+        guard report.rowsRead > 0 else {
+            throw ImportError(file: file, errors: [
+                "\(file): the file has no members, and a sync would mark every member left; nothing was changed",
+            ])
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT id, membership_number, status FROM members WHERE status <> 'left'")
+        let absent = rows.filter { !seenNumbers.contains($0[1] as String) }
+        if let refusal = SyncLimit.refusal(file: file, marking: absent.count, notLeft: rows.count, confirmation: confirm) {
+            throw ImportError(file: file, errors: [refusal])
+        }
         let update = try db.makeStatement(sql: "UPDATE members SET status = 'left' WHERE id = ?")
-        var count = 0
-        for row in rows where !present.contains(row[1] as String) {
-            try update.execute(arguments: [row[0] as Int64])
-            count += 1
+        let log = try StatusChangeLog(db, at: now, source: "sync \(file)")
+        for row in absent {
+            let id: Int64 = row[0]
+            try update.execute(arguments: [id])
+            try log.record(member: id, from: row[2], to: "left")
         }
-        return count
+        report.markedLeft = absent.count
     }
 
     // MARK: Checks
@@ -276,7 +312,7 @@ struct ImportRunner {
         case problem(String)
     }
 
-    private func check(_ text: String, _ column: ColumnSpec, _ line: Int, _ lookups: ImportLookups) -> Checked {
+    private func check(_ text: String, _ column: ColumnSpec, _ lookups: ImportLookups) -> Checked {
         switch column.check {
         case .text:
             return .value(text.databaseValue)
@@ -292,6 +328,19 @@ struct ImportRunner {
         case .day:
             guard LocalDay(text) != nil else {
                 return .problem("\"\(text)\" is not a date (write YYYY-MM-DD, e.g. 2026-09-01)")
+            }
+            return .value(text.databaseValue)
+        case .joinedDay:
+            guard let day = LocalDay(text) else {
+                return .problem("\"\(text)\" is not a date (write YYYY-MM-DD, e.g. 2026-09-01)")
+            }
+            guard day <= latestJoin else {
+                return .problem("\"\(text)\" is more than a year from now (the latest a member can have joined is \(latestJoin))")
+            }
+            return .value(text.databaseValue)
+        case .webAddress:
+            guard WebAddress.isWeb(text) else {
+                return .problem("\"\(text)\" is not a web address (write one starting https:// or http://)")
             }
             return .value(text.databaseValue)
         case .instant:
@@ -334,7 +383,7 @@ struct ImportRunner {
     }
 
     /// Ends after starts; closes after opens.
-    private mutating func crossCheck(_ line: Int, _ values: [DatabaseValue], _ dates: [Date?]) {
+    private mutating func crossCheck(_ line: Int) {
         func at(_ name: String) -> Int { spec.columns.firstIndex { $0.name == name }! }
         switch kind {
         case .events:
@@ -392,7 +441,7 @@ struct ImportRunner {
         return (byNumber, "member \"\(number)\"")
     }
 
-    private func duplicate(_ values: [DatabaseValue], _ member: String, _ earlier: Int) -> String {
+    private func duplicate(_ member: String, _ earlier: Int) -> String {
         func value(_ name: String) -> String { values[spec.columns.firstIndex { $0.name == name }!].description }
         switch kind {
         case .workplaces, .events, .ballots:

@@ -152,6 +152,23 @@ public enum Schema {
                 ALTER TABLE muster_outbox DROP COLUMN message;
                 """)
         }
+        // Every change of a member's status that muster makes (an import's status column, a sync's
+        // `left`), so that a mistaken import can be undone and the report can count who left when.
+        // Immediate foreign key checks, as for v3: an outside tool's orphan row must not block the upgrade.
+        m.registerMigration("v4-status-changes", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE muster_status_changes(
+                    id INTEGER PRIMARY KEY,
+                    member_id INTEGER NOT NULL,
+                    from_status TEXT,
+                    to_status TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    source TEXT NOT NULL
+                );
+                CREATE INDEX muster_status_changes_member ON muster_status_changes(member_id, at);
+                CREATE INDEX muster_status_changes_at ON muster_status_changes(at);
+                """)
+        }
         return m
     }
 }

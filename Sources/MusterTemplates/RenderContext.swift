@@ -6,7 +6,8 @@ import MusterCore
 ///
 /// swift-mustache writes a nil optional as the word "nil" and a Date by its description, so a missing
 /// value is left out (a section over it renders nothing) and every date is pre-formatted for people in
-/// the recipient's zone.
+/// the recipient's zone. A web address from the data (`event.url`, `ballot.url`, `organisation.website`)
+/// is there only when it is http(s) (``WebAddress``): a `javascript:` one never reaches an `href`.
 enum RenderContext {
     static func build(_ input: RenderInput, cache: RenderCache? = nil) -> [String: Any] {
         let time = PeopleTime(timeZone: input.timeZone)
@@ -17,7 +18,7 @@ enum RenderContext {
         } else {
             var org: [String: Any] = [:]
             put(&org, "name", input.organisation.name)
-            put(&org, "website", input.organisation.website)
+            put(&org, "website", WebAddress.web(input.organisation.website))
             root["organisation"] = org
             cache?.organisation = org
             cache?.organisationSource = input.organisation
@@ -109,7 +110,7 @@ enum RenderContext {
             put(&d, "ends", sameDay ? time.time(end) : time.dateTime(end))
         }
         put(&d, "location", e.location)
-        put(&d, "url", e.url)
+        put(&d, "url", WebAddress.web(e.url))  // a row another program wrote skipped import's check
         put(&d, "description", e.description)
         d["district_wide"] = e.workplaceID == nil
         return d
@@ -122,7 +123,7 @@ enum RenderContext {
         put(&d, "closes", time.dateTime(f.ballot.closesAt))
         put(&d, "closes_date", time.date(f.ballot.closesAt))
         put(&d, "closes_time", time.time(f.ballot.closesAt))
-        put(&d, "url", f.ballot.url)
+        put(&d, "url", WebAddress.web(f.ballot.url))
         let days = max(0, f.daysLeft)
         d["days_left"] = days
         d["days_left_text"] = days == 1 ? "1 day" : "\(days) days"

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MusterCore
+import MusterDaemon
 import MusterStore
 
 struct GlobalOptions: ParsableArguments {
@@ -20,9 +21,10 @@ struct GlobalOptions: ParsableArguments {
         return try Config.load(path: config)
     }
 
-    /// Opens the database the configuration names, bringing its schema up to date.
+    /// Opens the database the configuration names, which must exist (only `init` creates one),
+    /// bringing its schema up to date.
     func openStore(_ config: Config) throws -> Store {
-        try Store(path: config.database)
+        try Store.existing(for: config)
     }
 
     /// `muster --config X plan` is read as `muster plan --config X`: DESIGN.md's options are global.

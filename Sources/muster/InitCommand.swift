@@ -34,7 +34,7 @@ struct InitCommand: ParsableCommand {
             print("wrote \(global.config)")
         }
         let config = try global.loadConfig()
-        let store = try global.openStore(config)
+        let store = try Store(path: config.database, ifMissing: .create)  // the one command that creates it
         print("database \(config.database): schema up to date (\(try store.appliedMigrations().count) migrations)")
         guard demo else { return }
         let summary = try DemoDistrict.fill(store: store, members: members, seed: seed, now: try parseNow(now))

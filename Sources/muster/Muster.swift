@@ -57,7 +57,7 @@ enum Main {
                 print(Muster.fullMessage(for: error))
                 exit(0)
             }
-            report(error)
+            report(DatabaseErrors.naming(error, for: command))
         }
         exit(0)
     }
@@ -76,6 +76,7 @@ enum Main {
         case let e as ImportError: return (e.description, ExitStatus.invalidInput)
         case let e as CSVError: return (e.description, ExitStatus.invalidInput)
         case let e as DemoError: return (e.description, ExitStatus.invalidInput)
+        case let e as StoreError: return (e.description, e.exitStatus)
         case let e as UserError: return (e.message, e.status)
         case let e as ValidationError: return (e.message, ExitStatus.usage)
         default: return ("\(error)", ExitStatus.runtime)

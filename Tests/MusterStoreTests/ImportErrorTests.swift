@@ -174,4 +174,57 @@ import MusterTestSupport
         #expect(try failure(.members, "membership_number,first_name\n\n", sync: true)
             == "members.csv: the file has no members, and a sync would mark every member left; nothing was changed")
     }
+
+    // MARK: Hostile and careless input (issue 18)
+
+    @Test func refusesWebAddressesThatAreNotHTTP() throws {
+        #expect(try failure(.events, """
+            id,kind,title,starts_at,url
+            20,meeting,A,2026-12-01T18:00:00Z,javascript:alert(document.cookie)
+            21,meeting,B,2026-12-01T18:00:00Z,https://example.org/ok
+            22,meeting,C,2026-12-01T18:00:00Z,JavaScript:alert(1)
+            23,meeting,D,2026-12-01T18:00:00Z,https://
+            """) == """
+            events.csv:2: column 'url': "javascript:alert(document.cookie)" is not a web address (write one starting https:// or http://)
+            events.csv:4: column 'url': "JavaScript:alert(1)" is not a web address (write one starting https:// or http://)
+            events.csv:5: column 'url': "https://" is not a web address (write one starting https:// or http://)
+            """)
+        #expect(try failure(.ballots, """
+            id,title,opens_at,closes_at,url
+            7,Pay,2026-12-01T08:00:00Z,2026-12-11T17:00:00Z,"data:text/html,<script>alert(1)</script>"
+            """) == """
+            ballots.csv:2: column 'url': "data:text/html,<script>alert(1)</script>" is not a web address (write one starting https:// or http://)
+            """)
+    }
+
+    @Test func refusesAJoinDateMoreThanAYearAhead() throws {
+        let now = try #require(ImportValues.parseInstant("2026-12-01T12:00:00Z"))
+        #expect(try ImportFixtures.failure(.members, "members.csv", """
+            membership_number,first_name,joined_on
+            B1,Ann,2027-12-01
+            B2,Ben,9999-12-31
+            B3,Cat,2027-12-02
+            """, store: store, dir: dir, now: now) == """
+            members.csv:3: column 'joined_on': "9999-12-31" is more than a year from now (the latest a member can have joined is 2027-12-01)
+            members.csv:4: column 'joined_on': "2027-12-02" is more than a year from now (the latest a member can have joined is 2027-12-01)
+            """)
+    }
+
+    @Test func refusesASyncThatWouldMarkMostOfTheDistrictLeftNamingTheCountToConfirm() throws {
+        // Given a district of 124 members (4 + 120), none left
+        try ImportFixtures.addMembers(120, store: store, dir: dir)
+        let one = "membership_number,first_name\nA1,Zoë\n"
+        // When a sync names one of them: 123 would be left, more than max(50, 10% of 124)
+        #expect(try ImportFixtures.failure(.members, "members.csv", one, store: store, dir: dir, sync: true) == """
+            members.csv: this sync would mark 123 of 124 members left; unconfirmed, a sync marks at most 50 (50 or 10% of the members, whichever is more); nothing was changed. If the file is the whole membership, run the import again with --expect-left 123 (or --yes)
+            """)
+        // And a count expected wrongly is refused too
+        #expect(try ImportFixtures.failure(.members, "members.csv", one, store: store, dir: dir, sync: true,
+                                           confirm: .expect(3)) == """
+            members.csv: this sync would mark 123 of 124 members left, not the 3 that --expect-left names; nothing was changed
+            """)
+        // And the file's own changes are rolled back with the refusal
+        #expect(try ImportFixtures.failure(.members, "members.csv", "membership_number,first_name,status\nA1,Zoë,lapsed\n",
+                                           store: store, dir: dir, sync: true)?.hasPrefix("members.csv: this sync would mark 123 of 124") == true)
+    }
 }

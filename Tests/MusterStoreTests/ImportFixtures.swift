@@ -43,11 +43,19 @@ enum ImportFixtures {
         return store
     }
 
-    /// Every row of the district's tables, as text: equal before and after means nothing changed.
+    /// `count` more members, `B1` ... (active), for syncs that need a district of some size.
+    static func addMembers(_ count: Int, store: Store, dir: TemporaryDirectory) throws {
+        var text = "membership_number,first_name\n"
+        for i in 1...count { text += "B\(i),Name\(i)\n" }
+        _ = try importCSV(kind: .members, path: dir.write("more.csv", text), store: store)
+    }
+
+    /// Every row of the district's tables (and muster's record of status changes), as text: equal before and after means nothing changed.
     static func fingerprint(_ store: Store) throws -> [String] {
         try store.pool.read { db in
             var out: [String] = []
-            for table in ["workplaces", "members", "reps", "events", "registrations", "ballots", "ballot_members"] {
+            for table in ["workplaces", "members", "reps", "events", "registrations", "ballots", "ballot_members",
+                          "muster_status_changes"] {
                 out += try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map { "\(table) \($0)" }
             }
             return out
@@ -56,12 +64,12 @@ enum ImportFixtures {
 
     /// Imports `text` as `name` and returns the error's text, checking that nothing changed.
     static func failure(_ kind: ImportKind, _ name: String, _ text: String, store: Store, dir: TemporaryDirectory,
-                        sync: Bool = false) throws -> String? {
+                        sync: Bool = false, confirm: LeftConfirmation = .unconfirmed, now: Date = Date()) throws -> String? {
         let before = try fingerprint(store)
         let path = try dir.write(name, text)
         var message: String?
         do {
-            _ = try importCSV(kind: kind, path: path, store: store, sync: sync)
+            _ = try importCSV(kind: kind, path: path, store: store, sync: sync, confirm: confirm, now: now)
         } catch let error as ImportError {
             message = error.description
         }

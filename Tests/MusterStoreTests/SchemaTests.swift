@@ -8,9 +8,27 @@ import MusterTestSupport
     @Test func migratesAnEmptyDatabase() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.file("m.sqlite"))
-        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages"])
+        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+        let changes = try store.pool.read { db in try db.columns(in: "muster_status_changes").map(\.name) }
+        #expect(changes == ["id", "member_id", "from_status", "to_status", "at", "source"])
+    }
+
+    @Test func onlyAskingCreatesAFileAndItIsOwnerOnly() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("typo.sqlite")
+        #expect(throws: StoreError.self) { try Store(path: path, ifMissing: .refuse()) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+        do {
+            let error = try #require(throws: StoreError.self) { try Store(path: path, ifMissing: .refuse()) }
+            #expect(error.description == "the database \(path) does not exist; run 'muster init' first")
+        }
+        let store = try Store(path: path, ifMissing: .create)
+        try store.pool.write { db in try db.execute(sql: "INSERT INTO workplaces(id, name) VALUES (1, 'A')") }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        _ = try Store(path: path, ifMissing: .refuse())
     }
 
     @Test func version3MovesStoredMessagesToTheirOwnTableUnchanged() throws {
@@ -41,7 +59,7 @@ import MusterTestSupport
         // When muster opens it
         let store = try Store(path: path)
         // Then the message is where the outbox reads it, byte for byte, and the old column is gone
-        #expect(try store.appliedMigrations().last == "v3-outbox-messages")
+        #expect(try store.appliedMigrations().contains("v3-outbox-messages"))
         #expect(try OutboxStore(store).entry(id: 7)?.message == bytes)
         let columns = try store.pool.read { db in try db.columns(in: "muster_outbox").map(\.name) }
         #expect(!columns.contains("message"))
