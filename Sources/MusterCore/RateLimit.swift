@@ -1,4 +1,4 @@
-// `mail.rate`, and the error for a mail setting that cannot be used.
+// `mail.rate`: how many messages a period the relay may be sent.
 import Foundation
 
 /// `N/second`, `N/minute` or `N/hour`.
@@ -29,11 +29,3 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
         "\(count)/" + (period == 1 ? "second" : period == 60 ? "minute" : period == 3600 ? "hour" : "\(period)s")
     }
 }
-
-/// A configuration value that cannot be used, with the setting's name and the mend in the text.
-public struct MailConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
