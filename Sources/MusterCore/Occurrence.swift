@@ -42,26 +42,3 @@ public struct Occurrence: Sendable, Hashable {
         "\(rule)/\(step)/m\(memberID)/\(eventID.map { "e\($0)" } ?? "-")/\(ballotID.map { "b\($0)" } ?? "-")/\(occurrence)"
     }
 }
-
-/// A rendered message before it becomes MIME: what a template produces.
-public struct MessageContent: Sendable, Hashable {
-    public var subject: String
-    public var text: String
-    public var html: String?
-
-    public init(subject: String, text: String, html: String? = nil) {
-        self.subject = subject; self.text = text; self.html = html
-    }
-}
-
-/// Where an outbox entry stands. `sent`, `failed`, `expired` and `suppressed` are final.
-public enum OutboxState: String, Sendable, Codable, CaseIterable {
-    case queued, sending, sent, failed, expired, suppressed
-
-    public var isFinal: Bool {
-        switch self {
-        case .queued, .sending: return false
-        case .sent, .failed, .expired, .suppressed: return true
-        }
-    }
-}
