@@ -50,34 +50,3 @@ enum TickReport {
         return lines.joined(separator: "\n")
     }
 }
-
-/// `Wed 25 Nov 2026 17:30` in `zone`.
-func formatLocal(_ date: Date, _ zone: TimeZone) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_GB")
-    f.timeZone = zone
-    f.dateFormat = "EEE d MMM yyyy HH:mm"
-    return f.string(from: date)
-}
-
-/// Logs to standard error, one line an event.
-func makeLogger(_ level: Logger.Level) -> Logger {
-    var logger = Logger(label: "muster") { label in StreamLogHandler.standardError(label: label) }
-    logger.logLevel = level
-    return logger
-}
-
-/// The links messages carry, when `links.base_url` is set; the secret comes from `links.secret_env`.
-func makeLinks(_ config: Config) throws -> (any LinkMaking)? {
-    try makeSigner(config)
-}
-
-/// The signer of links, when `links.base_url` is set; nil when messages carry no links.
-func makeSigner(_ config: Config) throws -> LinkSigner? {
-    guard config.links.baseURL != nil else { return nil }
-    do {
-        return try LinkSigner(config: config.links)
-    } catch {
-        throw UserError(message: "links: \(error)")
-    }
-}
