@@ -85,16 +85,19 @@ let package = Package(
             swiftSettings: strict
         ),
         /// Helpers for the tests: temporary folders, the repository's paths, the test SMTP server.
-        .target(name: "MusterTestSupport", path: "Sources/MusterTestSupport", swiftSettings: strict),
+        .target(name: "MusterTestSupport", dependencies: ["MusterCore"], path: "Sources/MusterTestSupport", swiftSettings: strict),
         .testTarget(name: "MusterCoreTests", dependencies: ["MusterCore", "MusterTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MusterStoreTests",
-            dependencies: ["MusterStore", "MusterCore", "MusterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "MusterStore", "MusterCore", "MusterTemplates", "MusterTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MusterTemplatesTests",
-            dependencies: ["MusterTemplates", "MusterCore", "MusterStore", "MusterTestSupport"],
+            dependencies: ["MusterTemplates", "MusterCore", "MusterTestSupport"],
             exclude: ["golden"],
             swiftSettings: strict
         ),
@@ -109,7 +112,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterStore", "MusterTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MusterEndToEndTests",
             dependencies: [

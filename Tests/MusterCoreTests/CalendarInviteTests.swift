@@ -1,5 +1,6 @@
 import Foundation
 import MusterCore
+import MusterTestSupport
 import Testing
 
 @Suite struct CalendarInviteTests {

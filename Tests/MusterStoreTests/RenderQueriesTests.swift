@@ -3,8 +3,8 @@ import Foundation
 import MusterCore
 import MusterStore
 import MusterTestSupport
+import MusterTemplates
 import Testing
-@testable import MusterTemplates
 
 @Suite struct RenderQueriesTests {
     static let org = Organisation(name: "Dorset NEU", timezone: "Europe/London")
@@ -132,7 +132,7 @@ import Testing
         var input = try #require(try q.input(memberID: 1, ballotID: 1, now: Self.now))
         input.links.voted = "https://muster.example.org/v/x"
         // When the reminder is rendered
-        let m = try GoldenTests.shipped().render(template: "ballot-reminder", input: input)
+        let m = try TemplateSet(directory: Repository.path("templates"), displayPath: "templates").render(template: "ballot-reminder", input: input)
         // Then it carries the workplace's turnout against the threshold
         #expect(m.subject == "Have you voted yet, Sam? Ballot on pay")
         #expect(m.text.contains("At Hillside Primary School, 2 of 4 members have voted so far (50%).\n"))

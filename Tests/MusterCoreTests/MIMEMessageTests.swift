@@ -3,29 +3,6 @@ import MusterCore
 import MusterTestSupport
 import Testing
 
-/// Fixtures shared by the message tests.
-enum Fixture {
-    static let now = ISOTime.parseInstant("2026-11-23T09:00:00Z")!
-    static let from = MailAddress("organising@example.org", name: "Dorset NEU")
-
-    static func message(
-        to: MailAddress = MailAddress("ann@example.com", name: "Ann"), subject: String = "Welcome",
-        text: String = "Hello Ann\n", html: String? = nil, invite: CalendarInvite? = nil, key: String = "welcome/1/m17/-/-/"
-    ) -> MIMEMessage {
-        MIMEMessage(
-            from: from, replyTo: MailAddress("reply@example.org"), to: to,
-            content: MessageContent(subject: subject, text: text, html: html), date: now,
-            messageID: MIMEMessage.messageID(forKey: key, domain: from.domain),
-            extraHeaders: MIMEMessage.listUnsubscribeHeaders(url: "https://muster.example.org/u/abc"), invite: invite)
-    }
-
-    static func text(_ m: MIMEMessage) -> String { String(decoding: m.render(), as: UTF8.self) }
-
-    static func lines(_ data: Data) -> [Substring] {
-        String(decoding: data, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
-    }
-}
-
 @Suite struct MIMEMessageTests {
     @Test func rendersAPlainMessageExactly() {
         // Given a plain-text message, When it is rendered, Then the bytes are exactly these.
