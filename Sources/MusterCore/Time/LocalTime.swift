@@ -67,38 +67,3 @@ public enum LocalTime {
         TimeInterval(zone.secondsFromGMT(for: Date(timeIntervalSince1970: t)))
     }
 }
-
-extension LocalDay {
-    /// Days since 1970-01-01 (negative before), by the proleptic Gregorian calendar.
-    public var epochDay: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The day `epochDay` days after 1970-01-01.
-    public init(epochDay: Int) {
-        let z = epochDay + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
-    }
-
-    /// The day `n` days later (earlier for negative `n`).
-    public func adding(days n: Int) -> LocalDay { LocalDay(epochDay: epochDay + n) }
-
-    /// 0 for Sunday through 6 for Saturday.
-    public var weekday: Int {
-        let e = epochDay
-        return e >= -4 ? (e + 4) % 7 : (e + 5) % 7 + 6
-    }
-}
