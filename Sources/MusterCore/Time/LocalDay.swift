@@ -29,9 +29,8 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible,
         }
     }
 
-    public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
-    }
+    /// `YYYY-MM-DD`.
+    public var description: String { ISOTime.format(self) }
 
     public static func < (a: LocalDay, b: LocalDay) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
