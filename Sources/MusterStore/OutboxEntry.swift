@@ -77,8 +77,8 @@ public struct OutboxEntry: Sendable, Hashable {
     /// read by position: looking them up by name lower-cases every name for every row, which was
     /// a tenth of a delivery's CPU time.
     init(row: Row, withMessage: Bool) {
-        func date(_ i: Int) -> Date { OutboxTime.parse(row[i] as String? ?? "") ?? Date(timeIntervalSince1970: 0) }
-        func optDate(_ i: Int) -> Date? { (row[i] as String?).flatMap(OutboxTime.parse) }
+        func date(_ i: Int) -> Date { ISOTime.parseInstant(row[i] as String? ?? "") ?? Date(timeIntervalSince1970: 0) }
+        func optDate(_ i: Int) -> Date? { (row[i] as String?).flatMap(ISOTime.parseInstant) }
         id = row[0]; dedupeKey = row[1]; rule = row[2]; step = row[3]
         memberID = row[4]; eventID = row[5]; ballotID = row[6]
         occurrence = row[7]; topic = row[8]

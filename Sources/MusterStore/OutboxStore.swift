@@ -35,7 +35,7 @@ public struct OutboxStore: Sendable {
     @discardableResult
     public func enqueue(_ entries: [NewOutboxEntry], now: Date) throws -> Int {
         if entries.isEmpty { return 0 }
-        let stamp = OutboxTime.format(now)
+        let stamp = ISOTime.format(now)
         return try pool.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO muster_outbox(
@@ -48,11 +48,11 @@ public struct OutboxStore: Sendable {
             var inserted = 0
             for e in entries {
                 let o = e.occurrence
-                let due = OutboxTime.format(o.due)
+                let due = ISOTime.format(o.due)
                 try statement.execute(arguments: [
                     o.dedupeKey, o.rule, o.step, o.memberID, o.eventID, o.ballotID, o.occurrence, o.topic,
                     e.initialState.rawValue,
-                    due, OutboxTime.format(o.expires), e.notBefore.map(OutboxTime.format) ?? due, e.messageID,
+                    due, ISOTime.format(o.expires), e.notBefore.map(ISOTime.format) ?? due, e.messageID,
                     e.recipient, e.failedReason ?? e.suppressedReason, stamp, stamp,
                 ])
                 guard db.changesCount == 1 else { continue }
@@ -82,7 +82,7 @@ public struct OutboxStore: Sendable {
     /// Moves up to `limit` due entries (queued, next attempt at or before `now`, not expired) to
     /// `sending` and returns them with their bytes, earliest first.
     public func claimDue(now: Date, limit: Int) throws -> [OutboxEntry] {
-        let stamp = OutboxTime.format(now)
+        let stamp = ISOTime.format(now)
         return try pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(OutboxEntry.columns), message FROM muster_outbox
@@ -96,7 +96,7 @@ public struct OutboxStore: Sendable {
                 var e = OutboxEntry(row: row, withMessage: true)
                 try update.execute(arguments: [stamp, e.id])
                 e.state = .sending
-                e.updatedAt = OutboxTime.parse(stamp) ?? now
+                e.updatedAt = ISOTime.parseInstant(stamp) ?? now
                 entries.append(e)
             }
             return entries
@@ -108,7 +108,7 @@ public struct OutboxStore: Sendable {
     /// every other queued entry to it.
     @discardableResult
     public func record(_ results: [(id: Int64, result: DeliveryResult)], now: Date) throws -> [OutboxTransition?] {
-        let stamp = OutboxTime.format(now)
+        let stamp = ISOTime.format(now)
         return try pool.write { db in
             // Cached statements: a batch of thousands prepares each statement once.
             let select = try db.cachedStatement(sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?")
@@ -143,7 +143,7 @@ public struct OutboxStore: Sendable {
                 }
                 if let why = t.reason { reason = why }
                 try update.execute(arguments: [
-                        t.state.rawValue, t.attempts, t.nextAttemptAt.map(OutboxTime.format) ?? OutboxTime.format(entry.nextAttemptAt),
+                        t.state.rawValue, t.attempts, t.nextAttemptAt.map(ISOTime.format) ?? ISOTime.format(entry.nextAttemptAt),
                         reply, reason, stamp, t.state == .sent ? stamp : nil, id,
                     ])
             }
@@ -157,7 +157,7 @@ public struct OutboxStore: Sendable {
     public func recoverInFlight(now: Date) throws -> Int {
         try pool.write { db in
             try db.execute(sql: "UPDATE muster_outbox SET state = 'queued', updated_at = ? WHERE state = 'sending'",
-                           arguments: [OutboxTime.format(now)])
+                           arguments: [ISOTime.format(now)])
             return db.changesCount
         }
     }
@@ -170,7 +170,7 @@ public struct OutboxStore: Sendable {
     /// gives that state. Returns how many.
     @discardableResult
     public func expire(now: Date) throws -> Int {
-        let stamp = OutboxTime.format(now)
+        let stamp = ISOTime.format(now)
         return try pool.write { db in
             try db.execute(sql: """
                 UPDATE muster_outbox SET state = 'expired', reason = ?, updated_at = ?
@@ -221,7 +221,7 @@ public struct OutboxStore: Sendable {
             try db.execute(sql: """
                 UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
                 WHERE id = ? AND state IN ('queued','sending')
-                """, arguments: [reason, OutboxTime.format(now), id])
+                """, arguments: [reason, ISOTime.format(now), id])
         }
     }
 
@@ -286,7 +286,7 @@ public struct OutboxStore: Sendable {
     public func nextDue() throws -> Date? {
         try pool.read { db in
             try String.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM muster_outbox WHERE state = 'queued'")
-                .flatMap(OutboxTime.parse)
+                .flatMap(ISOTime.parseInstant)
         }
     }
 }

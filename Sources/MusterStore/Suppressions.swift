@@ -57,7 +57,7 @@ extension OutboxStore {
                 INSERT OR IGNORE INTO muster_suppressions(kind, member_id, email, topic, reason, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [kind.rawValue, memberID, (email ?? "").lowercased(), topic, reason, OutboxTime.format(now)])
+            arguments: [kind.rawValue, memberID, (email ?? "").lowercased(), topic, reason, ISOTime.format(now)])
     }
 
     /// Every suppression, for a planning pass.
