@@ -1,6 +1,7 @@
 // Writing the demo district row by row with prepared statements, inside one transaction.
 import Foundation
 import GRDB
+import MusterCore
 
 /// Builds one demo district into `db`. Member rows are written as they are made (nothing large is
 /// kept but one id per active member), so half a million members take seconds.
@@ -254,11 +255,10 @@ struct DemoBuilder {
         return Date(timeIntervalSince1970: (t / 3600).rounded(.down) * 3600)
     }
 
-    private func iso(_ date: Date) -> String { ImportValues.formatInstant(date) }
+    private func iso(_ date: Date) -> String { ISOTime.format(date) }
 
     /// `YYYY-MM-DD` of a day number counted from 1970-01-01.
     static func day(_ days: Int) -> String {
-        let (y, m, d) = ImportValues.civilFromDays(days)
-        return ImportValues.pad(y, 4) + "-" + ImportValues.pad(m, 2) + "-" + ImportValues.pad(d, 2)
+        LocalDay(epochDay: days).description
     }
 }

@@ -266,7 +266,7 @@ struct ImportRunner {
             case .value(let v): values[c] = v
             case .instant(let d):
                 dates[c] = d
-                values[c] = ImportValues.formatInstant(d).databaseValue
+                values[c] = ISOTime.format(d).databaseValue
             case .problem(let reason): fail(line, column.name, reason)
             }
             if kind == .events && column.name == "kind" { warnOfUnusualEventKind(text, line) }
@@ -344,7 +344,7 @@ struct ImportRunner {
             }
             return .value(text.databaseValue)
         case .instant:
-            guard let date = ImportValues.parseInstant(text) else {
+            guard let date = ISOTime.parseInstant(text) else {
                 return .problem("\"\(text)\" is not a time with a zone (write e.g. 2026-11-23T18:00:00Z or 2026-11-23T18:00:00+01:00)")
             }
             return .instant(date)

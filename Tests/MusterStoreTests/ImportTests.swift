@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MusterCore
 import Testing
 @testable import MusterStore
 import MusterTestSupport
@@ -166,13 +167,13 @@ import MusterTestSupport
     @Test func fastInstantsAgreeWithISOTime() {
         for text in ["2026-11-23T09:00:00Z", "2026-03-29T01:30:00+01:00", "2024-02-29T23:59:59-05:30",
                      "1999-12-31T23:59:59.750Z", "2026-11-23t09:00:00z"] {
-            #expect(ImportValues.parseInstant(text) == ISOTimeReference.parse(text), "\(text)")
+            #expect(ISOTime.parseInstant(text) == ISOTimeReference.parse(text), "\(text)")
         }
-        #expect(ImportValues.parseInstant("2026-02-30T09:00:00Z") == nil)
-        #expect(ImportValues.parseInstant("2026-11-23 09:00") == nil)
-        #expect(ImportValues.parseInstant("2026-11-23T10:00:00+0100") == ImportValues.parseInstant("2026-11-23T09:00:00Z"))
-        #expect(ImportValues.formatInstant(Date(timeIntervalSince1970: 1_795_424_400.9)) == "2026-11-23T09:00:00Z")
-        #expect(ImportValues.formatInstant(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        #expect(ISOTime.parseInstant("2026-02-30T09:00:00Z") == nil)
+        #expect(ISOTime.parseInstant("2026-11-23 09:00") == nil)
+        #expect(ISOTime.parseInstant("2026-11-23T10:00:00+0100") == ISOTime.parseInstant("2026-11-23T09:00:00Z"))
+        #expect(ISOTime.format(Date(timeIntervalSince1970: 1_795_424_400.9)) == "2026-11-23T09:00:00Z")
+        #expect(ISOTime.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
     }
 }
 
