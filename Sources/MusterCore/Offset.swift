@@ -1,4 +1,4 @@
-// Offsets (`0d`, `7d`, `2w`, `36h`, `90m`) and local times of day (`09:00`) as schedule steps write them.
+// Offsets (`0d`, `7d`, `2w`, `36h`, `90m`) as schedule steps write them.
 import Foundation
 
 /// A length of time in a schedule step: `7d`, `2w`, `36h` or `90m`.
@@ -48,31 +48,4 @@ public struct Offset: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(amount)\(unit.rawValue)" }
-}
-
-/// A recipient-local time of day, `HH:MM` (24-hour).
-public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var hour: Int
-    public var minute: Int
-
-    public init(hour: Int, minute: Int) {
-        self.hour = hour; self.minute = minute
-    }
-
-    /// Parses `09:00`, `9:00` or `17:30`; nil for `9am`, `24:00`, `09:60`.
-    public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m)
-        else { return nil }
-        self.init(hour: h, minute: m)
-    }
-
-    /// Minutes since midnight.
-    public var minuteOfDay: Int { hour * 60 + minute }
-
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
-
-    public static func < (a: TimeOfDay, b: TimeOfDay) -> Bool { a.minuteOfDay < b.minuteOfDay }
 }
