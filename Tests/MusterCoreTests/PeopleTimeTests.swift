@@ -1,6 +1,5 @@
 import Foundation
 import MusterCore
-import MusterTemplates
 import Testing
 
 /// PeopleTime's arithmetic against Foundation's calendar, across zones and daylight-saving changes.

@@ -1,6 +1,5 @@
 // Dates and times written for people, in British English and the recipient's own zone.
 import Foundation
-import MusterCore
 
 /// Writes instants as people read them: `Tuesday 2 December, 18:30`.
 ///
