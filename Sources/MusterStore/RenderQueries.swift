@@ -196,28 +196,9 @@ struct BallotCounts: Sendable {
     func figures(workplaceID: Int64?, now: Date, zone: TimeZone) -> BallotFigures {
         let w = workplaceID.flatMap { byWorkplace[$0] }
         return BallotFigures(
-            ballot: ballot, daysLeft: DayCount.between(now, ballot.closesAt, zone: zone), voted: voted, eligible: eligible,
+            ballot: ballot, daysLeft: LocalTime.daysBetween(now, ballot.closesAt, in: zone), voted: voted, eligible: eligible,
             workplaceVoted: workplaceID == nil ? nil : (w?.voted ?? 0),
             workplaceEligible: workplaceID == nil ? nil : (w?.eligible ?? 0))
-    }
-}
-
-/// Whole calendar days between two instants in a zone.
-enum DayCount {
-    static func between(_ now: Date, _ later: Date, zone: TimeZone) -> Int {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let n = cal.dateComponents([.day], from: cal.startOfDay(for: now), to: cal.startOfDay(for: later)).day ?? 0
-        return max(0, n)
-    }
-
-    /// `YYYY-MM-DD` of `date` shifted by `days`, in `zone`.
-    static func day(_ date: Date, plus days: Int, zone: TimeZone) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let d = cal.date(byAdding: .day, value: days, to: date) ?? date
-        let c = cal.dateComponents([.year, .month, .day], from: d)
-        return LocalDay(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1).description
     }
 }
 
@@ -242,8 +223,8 @@ struct DigestSource: Sendable {
         let open = try ballots.map { try BallotCounts.load(db, ballot: $0) }
 
         let zone = TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
-        let since = DayCount.day(now, plus: -RenderQueries.digestNewMemberDays, zone: zone)
-        let today = DayCount.day(now, plus: 0, zone: zone)
+        let since = LocalTime.day(of: now, in: zone).adding(days: -RenderQueries.digestNewMemberDays).description
+        let today = LocalTime.day(of: now, in: zone).description
         var newMembers: [Int64: [Member]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT id, first_name, last_name, workplace_id FROM members

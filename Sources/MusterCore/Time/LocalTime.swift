@@ -50,6 +50,12 @@ public enum LocalTime {
         return Int((local / 86_400).rounded(.down))
     }
 
+    /// Whole calendar days from `now`'s day to `later`'s day in `zone` (0 on the same day, never negative):
+    /// how many days a ballot has left.
+    public static func daysBetween(_ now: Date, _ later: Date, in zone: TimeZone) -> Int {
+        max(0, epochDay(of: later, in: zone) - epochDay(of: now, in: zone))
+    }
+
     /// The local minute of the day in `zone` at `date` (0...1439).
     public static func minuteOfDay(of date: Date, in zone: TimeZone) -> Int {
         let local = date.timeIntervalSince1970 + offset(zone, date.timeIntervalSince1970)

@@ -46,6 +46,6 @@ public struct PeopleTime: Sendable {
 
     /// Whole calendar days from `now`'s day to `later`'s day in this zone (0 when the same day, never negative).
     public func daysBetween(_ now: Date, _ later: Date) -> Int {
-        max(0, LocalTime.epochDay(of: later, in: timeZone) - LocalTime.epochDay(of: now, in: timeZone))
+        LocalTime.daysBetween(now, later, in: timeZone)
     }
 }
