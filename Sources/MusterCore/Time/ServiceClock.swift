@@ -6,7 +6,7 @@ import Foundation
 /// `ServiceClock()` is the wall clock. `ServiceClock(startingAt: t)` reads `t` at creation and then
 /// runs at the wall clock's pace (`muster run --now T`): retries and quiet hours still come due,
 /// and a test can pick an instant at which its messages are due.
-public struct ServiceClock: Sendable {
+public struct ServiceClock: MusterClock {
     /// Added to the wall clock.
     public let offset: TimeInterval
 
@@ -15,24 +15,4 @@ public struct ServiceClock: Sendable {
     }
 
     public func now() -> Date { Date().addingTimeInterval(offset) }
-}
-
-/// SIGHUP, as the daemon's loop sees it: a count of reloads asked for, taken on its next turn.
-public final class ReloadRequests: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending = 0
-
-    public init() {}
-
-    public func request() {
-        lock.lock(); defer { lock.unlock() }
-        pending += 1
-    }
-
-    /// True (once) when a reload was asked for since the last call.
-    public func take() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        defer { pending = 0 }
-        return pending > 0
-    }
 }
