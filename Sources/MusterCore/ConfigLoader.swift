@@ -20,7 +20,7 @@ extension Config {
         let orgName = try orgNode.required("name").string("organisation.name")
         let tzNode = try orgNode.required("timezone")
         let tz = try tzNode.string("organisation.timezone")
-        guard TimeZone(identifier: tz) != nil else {
+        guard TimeZone.named(tz) != nil else {
             throw tzNode.error("organisation.timezone: \"\(tz)\" is not a time zone name (for example Europe/London)")
         }
         let organisation = Organisation(

@@ -137,10 +137,37 @@ public struct BallotMember: Sendable, Hashable, Codable {
 public struct Organisation: Sendable, Hashable, Codable {
     public var name: String
     /// An IANA zone name: the default for members with none, and the zone of cron rules.
-    public var timezone: String
+    /// Setting it resolves `timeZone` again.
+    public var timezone: String {
+        didSet { timeZone = Self.resolve(timezone) }
+    }
     public var website: String?
+    /// `timezone` resolved, once: what every pass, message and report of the district uses.
+    /// UTC when no zone has that name (muster.yaml refuses such a name with its file and line,
+    /// so only an organisation built in code can have one).
+    public private(set) var timeZone: TimeZone
 
     public init(name: String, timezone: String, website: String? = nil) {
         self.name = name; self.timezone = timezone; self.website = website
+        self.timeZone = Self.resolve(timezone)
+    }
+
+    private static func resolve(_ name: String) -> TimeZone { TimeZone.named(name) ?? .utc }
+
+    // Equal, hashed, encoded and decoded by what muster.yaml says: the zone follows from `timezone`.
+    enum CodingKeys: String, CodingKey { case name, timezone, website }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), timezone: try c.decode(String.self, forKey: .timezone),
+                  website: try c.decodeIfPresent(String.self, forKey: .website))
+    }
+
+    public static func == (a: Organisation, b: Organisation) -> Bool {
+        a.name == b.name && a.timezone == b.timezone && a.website == b.website
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name); h.combine(timezone); h.combine(website)
     }
 }

@@ -18,7 +18,7 @@ public struct ZoneTable: Sendable {
         guard let identifier, !identifier.isEmpty else { return 0 }
         if let i = indexes[identifier] { return i }
         var i: Int32 = 0
-        if let zone = TimeZone(identifier: identifier) {
+        if let zone = TimeZone.named(identifier) {
             if zone.identifier == zones[0].identifier {
                 i = 0
             } else {

@@ -31,12 +31,6 @@ public struct RenderInput: Sendable, Hashable {
         self.event = event; self.ballot = ballot; self.digest = digest; self.links = links
         self.timeZone = timeZone
     }
-
-    /// The member's zone if it is a known IANA name, else the organisation's, else UTC.
-    public static func zone(member: Member, organisation: Organisation) -> TimeZone {
-        if let id = member.timezone, let z = TimeZone(identifier: id) { return z }
-        return TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
-    }
 }
 
 /// A rep as a member can reach them: their member row and their rep row.

@@ -198,7 +198,7 @@ struct LinksController: Sendable {
     private func when(_ date: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_GB")
-        f.timeZone = TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
+        f.timeZone = organisation.timeZone
         f.dateFormat = "EEEE d MMMM yyyy, HH:mm"
         return f.string(from: date)
     }

@@ -194,7 +194,7 @@ struct DemoBuilder {
             """)
         let register = try db.makeStatement(sql: "INSERT INTO registrations(event_id, member_id, status) VALUES(?, ?, ?)")
         var london = Calendar(identifier: .gregorian)
-        london.timeZone = TimeZone(identifier: "Europe/London")!
+        london.timeZone = TimeZone.named("Europe/London")!
         let today = london.startOfDay(for: now)
         let starts = [(16, 30), (17, 0), (17, 30)]
         var id: Int64 = 0

@@ -13,10 +13,7 @@ import MusterCore
 public func planPass(
     store: Store, rules: [Rule], organisation: Organisation, now: Date, horizon: TimeInterval, record: Bool
 ) throws -> PlanResult {
-    guard let zone = TimeZone(identifier: organisation.timezone) else {
-        throw InputError(file: "muster.yaml", line: nil,
-                         "organisation: 'timezone' must be an IANA zone name like Europe/London (got \"\(organisation.timezone)\")")
-    }
+    let zone = organisation.timeZone
     let today = LocalTime.day(of: now, in: zone).description
     if record {
         try store.recordAudienceEntries(rules: rules, now: now, today: today)

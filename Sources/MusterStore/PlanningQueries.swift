@@ -52,7 +52,7 @@ struct PlanningLoader {
                               _ zones: inout ZoneTable) throws -> [AnchoredMember] {
         guard SequenceAnchor.dateColumns.contains(column) else { return [] }
         let range = window.anchorRange(for: rule)
-        let utc = TimeZone(identifier: "UTC")!
+        let utc = TimeZone.utc
         var q = MemberQuery(rule.audience, now: now, today: today)
         let from = q.bind(LocalTime.day(of: range.lowerBound, in: utc).description)
         let to = q.bind(LocalTime.day(of: range.upperBound, in: utc).description)

@@ -66,7 +66,7 @@ public struct RenderQueries: Sendable {
             var result: [Int64: RenderInput] = [:]
             result.reserveCapacity(members.count)
             for (id, member) in members {
-                let zone = RenderInput.zone(member: member, organisation: org)
+                let zone = org.timeZone(member: member.timezone)
                 var input = RenderInput(organisation: org, member: member, timeZone: zone)
                 if let w = member.workplaceID {
                     input.workplace = workplaces[w]
@@ -222,7 +222,7 @@ struct DigestSource: Sendable {
             .sorted { ($0.closesAt, $0.id) < ($1.closesAt, $1.id) }
         let open = try ballots.map { try BallotCounts.load(db, ballot: $0) }
 
-        let zone = TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
+        let zone = organisation.timeZone
         let since = LocalTime.day(of: now, in: zone).adding(days: -RenderQueries.digestNewMemberDays).description
         let today = LocalTime.day(of: now, in: zone).description
         var newMembers: [Int64: [Member]] = [:]

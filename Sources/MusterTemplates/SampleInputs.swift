@@ -10,7 +10,7 @@ extension RenderInput {
     /// A full sample for a kind of rule: a member with a workplace and a rep, and the kind's event,
     /// ballot or digest, with every link of that kind.
     public static func sample(for kind: ContextKind, organisation: Organisation = sampleOrganisation) -> RenderInput {
-        let zone = TimeZone(identifier: organisation.timezone) ?? TimeZone(identifier: "UTC")!
+        let zone = organisation.timeZone
         let workplace = Workplace(id: 1, name: "Hillside Primary School", kind: "primary", town: "Dorchester", staffCount: 40)
         let member = Member(
             id: 1, membershipNumber: "S0001", firstName: "Sam", lastName: "Taylor", email: "sam@example.org",

@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
         }
         let instant = try parseNow(now)
         let f = try district.forecast(now: instant, days: days, rule: rule, limit: limit)
-        let zone = TimeZone(identifier: config.organisation.timezone)!
+        let zone = config.organisation.timeZone
         let when = DateFormatter()
         when.locale = Locale(identifier: "en_GB")
         when.timeZone = zone

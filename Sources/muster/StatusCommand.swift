@@ -17,7 +17,7 @@ struct StatusCommand: ParsableCommand {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
         let outbox = OutboxStore(store)
-        let zone = TimeZone(identifier: config.organisation.timezone)!
+        let zone = config.organisation.timeZone
         let states = OutboxState.allCases
         var table: [String: [OutboxState: Int]] = [:]
         for c in try outbox.countsByStateAndRule() { table[c.rule, default: [:]][c.state] = c.count }

@@ -25,7 +25,7 @@ struct TickCommand: AsyncParsableCommand {
         let instant = try parseNow(now)
         try engine.recover(now: instant)
         let s = try await engine.pass(now: instant)
-        print(TickReport.text(s, now: instant, zone: TimeZone(identifier: config.organisation.timezone)!))
+        print(TickReport.text(s, now: instant, zone: config.organisation.timeZone))
         if s.nothingDelivered {
             throw UserError(
                 message: "nothing could be delivered: the mail server could not be used (see the deferrals in 'muster status')",
