@@ -196,11 +196,7 @@ struct LinksController: Sendable {
     }
 
     private func when(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = organisation.timeZone
-        f.dateFormat = "EEEE d MMMM yyyy, HH:mm"
-        return f.string(from: date)
+        PeopleTime(timeZone: organisation.timeZone).dateTimeWithYear(date)
     }
 
     private func log(_ line: String, level: Logger.Level = .info) {

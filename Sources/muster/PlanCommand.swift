@@ -37,17 +37,14 @@ struct PlanCommand: ParsableCommand {
         let instant = try parseNow(now)
         let f = try district.forecast(now: instant, days: days, rule: rule, limit: limit)
         let zone = config.organisation.timeZone
-        let when = DateFormatter()
-        when.locale = Locale(identifier: "en_GB")
-        when.timeZone = zone
-        when.dateFormat = "EEE d MMM HH:mm"
-        print("Forecast for \(days) days from \(when.string(from: instant)) (\(zone.identifier)): \(f.count) messages")
+        let when = PeopleTime(timeZone: zone)
+        print("Forecast for \(days) days from \(when.abbreviated(instant, year: false)) (\(zone.identifier)): \(f.count) messages")
         if !f.lines.isEmpty {
             print("")
             print(pad("when", 17) + pad("rule/step", 26) + pad("member", 30) + "subject")
             for l in f.lines {
                 let o = l.occurrence
-                print(pad(when.string(from: o.due), 17) + pad("\(o.rule)/\(o.step)", 26)
+                print(pad(when.abbreviated(o.due, year: false), 17) + pad("\(o.rule)/\(o.step)", 26)
                     + pad("#\(o.memberID) \(l.memberName)", 30) + l.subject)
             }
             if f.lines.count < f.count {

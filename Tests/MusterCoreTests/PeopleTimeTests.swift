@@ -18,6 +18,8 @@ import Testing
         let zone = TimeZone(identifier: zoneID)!
         let people = PeopleTime(timeZone: zone)
         let hhmm = formatter("HH:mm", zone), day = formatter("EEEE d MMMM", zone)
+        let withYear = formatter("EEEE d MMMM yyyy, HH:mm", zone)
+        let short = formatter("EEE d MMM yyyy HH:mm", zone), shortNoYear = formatter("EEE d MMM HH:mm", zone)
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = zone
         // Every 97 minutes through 2026, which crosses each zone's changes (where it has them).
@@ -27,6 +29,9 @@ import Testing
         while t < end {
             #expect(people.time(t) == hhmm.string(from: t))
             #expect(people.date(t) == day.string(from: t))
+            #expect(people.dateTimeWithYear(t) == withYear.string(from: t))
+            #expect(people.abbreviated(t) == short.string(from: t))
+            #expect(people.abbreviated(t, year: false) == shortNoYear.string(from: t))
             let expected = cal.dateComponents([.day], from: cal.startOfDay(for: previous), to: cal.startOfDay(for: t)).day!
             #expect(people.daysBetween(previous, t) == expected)
             previous = t.addingTimeInterval(-86_400 * 3)

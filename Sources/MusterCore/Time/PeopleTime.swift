@@ -17,6 +17,20 @@ public struct PeopleTime: Sendable {
         "January", "February", "March", "April", "May", "June",
         "July", "August", "September", "October", "November", "December",
     ]
+    static let shortWeekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    static let shortMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// `Tuesday 2 December 2026, 18:30`: a link's page saying when something was recorded.
+    public func dateTimeWithYear(_ d: Date) -> String {
+        "\(date(d)) \(localDay(d).year), \(time(d))"
+    }
+
+    /// `Wed 25 Nov 2026 17:30`, or `Wed 25 Nov 17:30` without the year: how the commands print an instant.
+    public func abbreviated(_ d: Date, year: Bool = true) -> String {
+        let day = localDay(d)
+        let head = "\(Self.shortWeekdays[day.weekday]) \(day.day) \(Self.shortMonths[day.month - 1])"
+        return year ? "\(head) \(day.year) \(time(d))" : "\(head) \(time(d))"
+    }
 
     /// `Tuesday 2 December, 18:30`
     public func dateTime(_ d: Date) -> String { "\(date(d)), \(time(d))" }
