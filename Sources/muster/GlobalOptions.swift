@@ -60,8 +60,9 @@ func printError(_ s: String) {
 /// Parses `--now` (ISO 8601 with Z or an offset) or explains what is expected.
 func parseNow(_ text: String?) throws -> Date {
     guard let text else { return Date() }
-    guard let d = ISOTime.parseInstant(text) else {
-        throw ValidationError("Please pass --now as ISO 8601 with a zone, like 2026-11-23T09:00:00Z (got \"\(text)\").")
+    do {
+        return try ISOTime.instant(text)
+    } catch {
+        throw ValidationError("Please pass --now as ISO 8601 with a zone, like 2026-11-23T09:00:00Z (got \"\(text)\": \(error.reason)).")
     }
-    return d
 }
