@@ -231,7 +231,7 @@ public struct OutboxStore: Sendable {
             try db.execute(sql: """
                 UPDATE muster_outbox SET state = 'failed', reason = ?, updated_at = ?
                 WHERE id = ? AND state IN ('queued','sending')
-                """, arguments: [reason, OutboxTime.format(now), id])
+                """, arguments: [reason, ISOTime.format(now), id])
         }
     }
 
@@ -240,7 +240,7 @@ public struct OutboxStore: Sendable {
         guard !ids.isEmpty else { return }
         try pool.write { db in
             let update = try db.cachedStatement(sql: "UPDATE muster_outbox SET state = 'queued', updated_at = ? WHERE id = ? AND state = 'sending'")
-            let stamp = OutboxTime.format(now)
+            let stamp = ISOTime.format(now)
             for id in ids { try update.execute(arguments: [stamp, id]) }
         }
     }
