@@ -201,7 +201,7 @@ public struct OutboxStore: Sendable {
     static func suppressQueued(
         _ db: Database, member: Int64, scope: SuppressionScope, reason: LateSuppression, now: Date
     ) throws -> Int {
-        var arguments: StatementArguments = [reason.reason, OutboxTime.format(now), member]
+        var arguments: StatementArguments = [reason.reason, ISOTime.format(now), member]
         let filter: String
         switch scope {
         case let .topic(topic): filter = "(? = '*' OR topic = ?)"; arguments += [topic, topic]
