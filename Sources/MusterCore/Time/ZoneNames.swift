@@ -24,7 +24,7 @@ public enum ZoneNames {
     public static func isIANA(_ name: String) -> Bool {
         if name == "UTC" || name == "GMT" { return true }
         guard !abbreviations.contains(name), !name.isEmpty, !name.hasPrefix("/"),
-              !name.split(separator: "/").contains(".."), TimeZone(identifier: name) != nil
+              !name.split(separator: "/").contains(".."), TimeZone.named(name) != nil
         else { return false }
         if known.contains(name) { return true }
         guard let dir = databaseDirectory else { return name.contains("/") }  // no files to ask: a Region/City
