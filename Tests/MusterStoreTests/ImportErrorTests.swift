@@ -1,4 +1,5 @@
 import Foundation
+import MusterCore
 import Testing
 @testable import MusterStore
 import MusterTestSupport
@@ -198,7 +199,7 @@ import MusterTestSupport
     }
 
     @Test func refusesAJoinDateMoreThanAYearAhead() throws {
-        let now = try #require(ImportValues.parseInstant("2026-12-01T12:00:00Z"))
+        let now = try #require(ISOTime.parseInstant("2026-12-01T12:00:00Z"))
         #expect(try ImportFixtures.failure(.members, "members.csv", """
             membership_number,first_name,joined_on
             B1,Ann,2027-12-01
