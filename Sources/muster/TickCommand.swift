@@ -42,7 +42,7 @@ enum TickReport {
         lines.append("planned    \(s.due) due now: \(s.queued) newly queued, \(s.suppressed) not mailed (no address, opted out, unsubscribed or bounced), \(s.failedAtEnqueue) failed (bad data)")
         let skipped = s.skippedPastGrace.values.reduce(0, +)
         if skipped > 0 {
-            let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\(TerminalText.visible($0.key)) \($0.value)" }.joined(separator: ", ")
             lines.append("skipped    \(skipped) whose time passed more than their grace ago, never sent late (\(per))")
         }
         lines.append("delivered  \(s.sent) sent, \(s.deferred) deferred, \(s.failed) failed; \(s.expired) expired unsent")
@@ -62,7 +62,7 @@ func formatLocal(_ date: Date, _ zone: TimeZone) -> String {
 
 /// Logs to standard error, one line an event.
 func makeLogger(_ level: Logger.Level) -> Logger {
-    var logger = Logger(label: "muster") { label in StreamLogHandler.standardError(label: label) }
+    var logger = Logger(label: "muster") { label in VisibleLogHandler(label: label) }
     logger.logLevel = level
     return logger
 }
