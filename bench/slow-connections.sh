@@ -5,7 +5,7 @@
 # file transport, while bench/slowloris.py holds HALF_OPEN connections (default 400) that each sent half a
 # request head, for DURATION seconds (default 60), opening another whenever the server closes one. Meanwhile:
 #   - /healthz is asked once a second (curl -m 5):               target: every one answers "ok"
-#   - every 10 s a member is inserted by another process (sqlite3): target: welcomed (.eml in the outbox) <= 2 s
+#   - every 5th round a member is inserted by another process (sqlite3): target: welcomed (.eml in the outbox) <= 2 s
 #   - the daemon's open descriptors are sampled (/proc/PID/fd)   target: well below 1024
 #
 #   bench/slow-connections.sh                 # builds the release binary
@@ -69,11 +69,13 @@ for _ in $(seq 1 200); do
 done
 echo "slow-connections: $(grep -o 'links=listening.*' "$TMP/run.log"); limit $(awk '/Max open files/ {print $4 "/" $5}' /proc/$DAEMON/limits)"
 
+ticks() { awk '{print $14 + $15}' "/proc/$DAEMON/stat"; }
+c0=$(ticks); l0=$(now)
 python3 bench/slowloris.py "$PORT" "$HALF_OPEN" "$SECONDS_UNDER_LOAD" >"$TMP/loris.out" 2>&1 &
 LORIS=$!
 sleep 2   # let it open them all
 
-eml() { find "$TMP/outbox" -name '*.eml' 2>/dev/null | wc -l; }
+eml() { { find "$TMP/outbox" -name '*.eml' 2>/dev/null || true; } | wc -l; }
 ok=0; asked=0; slowest=0; fds_max=0; welcomes=(); failed_welcomes=0
 t_end=$(echo "$(now) + $SECONDS_UNDER_LOAD - 3" | bc)
 i=0
@@ -87,7 +89,7 @@ while [ "$(echo "$(now) < $t_end" | bc)" = 1 ]; do
     slowest=$(echo "if ($t1 - $t0 > $slowest) $t1 - $t0 else $slowest" | bc)
     fds=$(ls "/proc/$DAEMON/fd" | wc -l)
     [ "$fds" -gt "$fds_max" ] && fds_max=$fds
-    if [ $((i % 10)) = 1 ]; then
+    if [ $((i % 5)) = 1 ]; then
         before=$(eml)
         w0=$(now)
         sqlite3 "$TMP/muster.sqlite" "INSERT INTO members(membership_number, first_name, email, status, joined_on)
@@ -102,9 +104,11 @@ while [ "$(echo "$(now) < $t_end" | bc)" = 1 ]; do
 done
 wait "$LORIS" || true
 LORIS=
+c1=$(ticks); l1=$(now)
 cat "$TMP/loris.out"
 printf 'healthz: %d of %d answered ok, slowest %.3f s (curl -m 5, once a second)\n' "$ok" "$asked" "$slowest"
 printf '%s\n' "${welcomes[@]}" | sort -n | awk -v f="$failed_welcomes" '{a[NR]=$1} END {printf "welcome after insert: median %.0f ms, max %.0f ms over %d inserts, %d not within 10 s (target <= 2000 ms)\n", a[int((NR+1)/2)], a[NR], NR, f}'
 echo "daemon descriptors: at most $fds_max open of $FILES"
+echo "$c0 $c1 $l0 $l1 $(getconf CLK_TCK)" | awk '{printf "daemon CPU under the load: %.1f s in %.1f s (%.0f %% of one core)\n", ($2-$1)/$5, $4-$3, 100*($2-$1)/$5/($4-$3)}'
 echo "deferrals logged: $(grep -c 'status=deferred' "$TMP/run.log" || true); listener-full lines: $(grep -c 'links=full' "$TMP/run.log" || true)"
 grep 'links=full' "$TMP/run.log" | head -3 || true

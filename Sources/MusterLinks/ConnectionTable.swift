@@ -11,8 +11,9 @@ import NIOCore
 /// When the listener holds `maxConnections`, the accepting side stops accepting (new connections wait in
 /// the kernel's backlog) and closes the connection that has been out of any request the longest (a
 /// client that connected and sent no head, or a kept-alive one gone quiet) once that has lasted
-/// `closeForRoomAfter`; its close lets the next connection in. So a few hundred slow clients cannot shut out a browser, a mail client's one-click or
-/// `/healthz`: a connection that sends its request at once is in a request before it could be chosen.
+/// `closeForRoomAfter`; its close lets the next connection in. So a few hundred slow clients cannot shut
+/// out a browser, a mail client's one-click or `/healthz`: a connection that sends its request at once is
+/// in a request before it could be chosen.
 final class ConnectionTable: Sendable {
     private struct Entry {
         let channel: any Channel

@@ -45,12 +45,16 @@ public struct ListenerLimits: Sendable, Equatable {
 
     /// The defaults, with the cap lowered when the process may open few files: at most half of what is left
     /// after `reservedDescriptors`, so that listening can never starve delivery or the database.
+    /// `closeForRoomAfter` is 4 ms a connection of the cap (1 s at 256): a listener held full by clients
+    /// that reconnect at once closes at most about 256 a second, whatever the cap, and a newcomer behind
+    /// N of them waits about N / 256 seconds.
     ///
-    ///     ListenerLimits.fitting(openFiles: 1024).maxConnections   // 256
-    ///     ListenerLimits.fitting(openFiles: 256).maxConnections    // 64
+    ///     ListenerLimits.fitting(openFiles: 1024).maxConnections   // 256, closeForRoomAfter 1 s
+    ///     ListenerLimits.fitting(openFiles: 256).maxConnections    // 64, closeForRoomAfter 0.256 s
     public static func fitting(openFiles: Int) -> ListenerLimits {
         var limits = ListenerLimits()
         limits.maxConnections = max(8, min(limits.maxConnections, (openFiles - reservedDescriptors) / 2))
+        limits.closeForRoomAfter = .milliseconds(4 * limits.maxConnections)
         return limits
     }
 }

@@ -186,6 +186,8 @@ func port(_ base: String) -> Int { Int(base.split(separator: ":").last!)! }
         #expect(ListenerLimits.fitting(openFiles: 1_048_576).maxConnections == 256)
         #expect(ListenerLimits.fitting(openFiles: 1024).maxConnections == 256)
         #expect(ListenerLimits.fitting(openFiles: 256).maxConnections == 64)
+        #expect(ListenerLimits.fitting(openFiles: 256).closeForRoomAfter == .milliseconds(256))
+        #expect(ListenerLimits.fitting(openFiles: 1024).closeForRoomAfter == .seconds(1))
         #expect(ListenerLimits.fitting(openFiles: 100).maxConnections == 8)
         #expect(OpenFileLimit.raiseToHard() >= 256)
     }
