@@ -15,10 +15,14 @@ private let openFilesResource = RLIMIT_NOFILE
 /// | `requestHead`       | 10 s    | a new connection that has not sent a whole request head is closed          |
 /// | `requestBody`       | 10 s    | a request whose body has not all arrived this long after its head: closed  |
 /// | `idle`              | 30 s    | a kept-alive connection with no new request head is closed                 |
-/// | `maxConnections`    | 256     | new connections wait in the backlog, and the connection out of any request |
+/// | `maxConnections`    | 1024    | new connections wait in the backlog, and the connection out of any request |
 /// |                     |         | (waiting for a head, or idle) the longest is closed to make room, once it  |
-/// |                     |         | has been so for `closeForRoomAfter` (1 s); if every one is in a request,   |
-/// |                     |         | new ones wait for a close                                                  |
+/// |                     |         | has been so for `closeForRoomAfter` (4 ms a connection of the cap); if     |
+/// |                     |         | every one is in a request, new ones wait for a close                       |
+///
+/// `closeForRoomAfter` at 4 ms a connection of the cap means that a listener held full by clients that
+/// reconnect at once closes at most about 256 connections a second, whatever the cap, and a newcomer
+/// queued behind N of them waits about N / 256 seconds.
 ///
 /// A handler that is answering is never cut short. A half-sent head on a kept-alive connection falls
 /// under `idle`, not `requestHead` (the decoder does not say when a head starts, only when it is whole).
@@ -34,9 +38,11 @@ public struct ListenerLimits: Sendable, Equatable {
     public var backlog: Int
 
     public init(requestHead: Duration = .seconds(10), requestBody: Duration = .seconds(10), idle: Duration = .seconds(30),
-                maxConnections: Int = 256, closeForRoomAfter: Duration = .seconds(1), backlog: Int = 256) {
+                maxConnections: Int = 1024, closeForRoomAfter: Duration? = nil, backlog: Int = 256) {
         self.requestHead = requestHead; self.requestBody = requestBody; self.idle = idle
-        self.maxConnections = maxConnections; self.closeForRoomAfter = closeForRoomAfter; self.backlog = backlog
+        self.maxConnections = maxConnections
+        self.closeForRoomAfter = closeForRoomAfter ?? .milliseconds(4 * maxConnections)
+        self.backlog = backlog
     }
 
     /// Descriptors kept for everything but the listener: SQLite (a writer, readers, their WAL and shm files),
@@ -45,12 +51,10 @@ public struct ListenerLimits: Sendable, Equatable {
 
     /// The defaults, with the cap lowered when the process may open few files: at most half of what is left
     /// after `reservedDescriptors`, so that listening can never starve delivery or the database.
-    /// `closeForRoomAfter` is 4 ms a connection of the cap (1 s at 256): a listener held full by clients
-    /// that reconnect at once closes at most about 256 a second, whatever the cap, and a newcomer behind
-    /// N of them waits about N / 256 seconds.
     ///
-    ///     ListenerLimits.fitting(openFiles: 1024).maxConnections   // 256, closeForRoomAfter 1 s
-    ///     ListenerLimits.fitting(openFiles: 256).maxConnections    // 64, closeForRoomAfter 0.256 s
+    ///     ListenerLimits.fitting(openFiles: 524_288).maxConnections  // 1024, closeForRoomAfter 4.096 s
+    ///     ListenerLimits.fitting(openFiles: 1024).maxConnections     // 448, closeForRoomAfter 1.792 s
+    ///     ListenerLimits.fitting(openFiles: 256).maxConnections      // 64, closeForRoomAfter 0.256 s
     public static func fitting(openFiles: Int) -> ListenerLimits {
         var limits = ListenerLimits()
         limits.maxConnections = max(8, min(limits.maxConnections, (openFiles - reservedDescriptors) / 2))

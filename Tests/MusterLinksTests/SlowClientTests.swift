@@ -183,11 +183,11 @@ func port(_ base: String) -> Int { Int(base.split(separator: ":").last!)! }
     }
 
     @Test func theCapStaysWellBelowTheOpenFileLimit() {
-        #expect(ListenerLimits.fitting(openFiles: 1_048_576).maxConnections == 256)
-        #expect(ListenerLimits.fitting(openFiles: 1024).maxConnections == 256)
+        #expect(ListenerLimits.fitting(openFiles: 1_048_576).maxConnections == 1024)
+        #expect(ListenerLimits.fitting(openFiles: 1024).maxConnections == 448)
         #expect(ListenerLimits.fitting(openFiles: 256).maxConnections == 64)
         #expect(ListenerLimits.fitting(openFiles: 256).closeForRoomAfter == .milliseconds(256))
-        #expect(ListenerLimits.fitting(openFiles: 1024).closeForRoomAfter == .seconds(1))
+        #expect(ListenerLimits.fitting(openFiles: 1024).closeForRoomAfter == .milliseconds(1792))
         #expect(ListenerLimits.fitting(openFiles: 100).maxConnections == 8)
         #expect(OpenFileLimit.raiseToHard() >= 256)
     }
