@@ -11,7 +11,14 @@
 #   bench/slow-connections.sh                 # builds the release binary
 #   BIN=.build/debug/muster bench/slow-connections.sh
 #
-# Measured 2026-12-01 (2 shared cores, ~7 builds running, debug binary): see the commit message.
+# Measured 2026-12-01 (2 shared cores, load 13-19 from other builds, debug binary, DURATION=60):
+#   ulimit 1024, 400 half-open (cap 448): healthz 51/51 ok, slowest 0.18 s; welcome median 164 ms,
+#     max 333 ms (11 inserts); at most 426 descriptors; 2,001 closed by the head timeout; CPU 5 %
+#   ulimit 1024, 1000 half-open: healthz 35/35, slowest 2.8 s; welcome max 383 ms; <= 477 descriptors;
+#     13,859 closed (cap reached, idle ones closed for room); CPU 38 % of one core
+#   ulimit 256, 400 half-open (cap 64): healthz 28/28, slowest 2.0 s; welcome max 280 ms; <= 93 descriptors
+#   before this change (main at a81b7f9), ulimit 256, 400 half-open, 30 s: healthz 0/3, the welcome not
+#     delivered within 10 s (a deferral), all 256 descriptors used, no connection ever closed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
