@@ -17,7 +17,7 @@
 #   ulimit 1024, 1000 half-open: healthz 35/35, slowest 2.8 s; welcome max 383 ms; <= 477 descriptors;
 #     13,859 closed (cap reached, idle ones closed for room); CPU 38 % of one core
 #   ulimit 256, 400 half-open (cap 64): healthz 28/28, slowest 2.0 s; welcome max 280 ms; <= 93 descriptors
-#   before this change (main at a81b7f9), ulimit 256, 400 half-open, 30 s: healthz 0/3, the welcome not
+#   before this change (main's debug binary of 19:18 UTC), ulimit 256, 400 half-open, 30 s: healthz 0/3, the welcome not
 #     delivered within 10 s (a deferral), all 256 descriptors used, no connection ever closed
 set -euo pipefail
 cd "$(dirname "$0")/.."
