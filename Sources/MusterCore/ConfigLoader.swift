@@ -73,8 +73,13 @@ extension Config {
         var transportText = try transportNode?.string("mail.transport") ?? "file:outbox/"
         var transportLine = transportNode?.line
         if let env = environment["MUSTER_TRANSPORT"], !env.isEmpty { transportText = env; transportLine = nil }
+        if TransportSpec.hasCredentials(transportText) {
+            let msg = TransportSpec.credentialsRefusal(transportText)
+            if transportLine == nil { throw InputError(file: "MUSTER_TRANSPORT", line: nil, msg) }
+            throw InputError(file: node.file, line: transportLine, msg)
+        }
         guard let transport = parseTransport(transportText, base: base) else {
-            let msg = "mail.transport: must be file:DIR, smtp://host:port or smtps://host:port (got \"\(transportText)\")"
+            let msg = "mail.transport: must be file:DIR, smtp://host:port or smtps://host:port (got \"\(TransportSpec.redacted(transportText))\")"
             if transportLine == nil, environment["MUSTER_TRANSPORT"] != nil {
                 throw InputError(file: "MUSTER_TRANSPORT", line: nil, msg)
             }

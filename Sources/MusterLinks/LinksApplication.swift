@@ -1,6 +1,7 @@
 // The links listener as a Hummingbird application: what `muster run` serves beside the scheduler.
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MusterCore
 import MusterStore
@@ -18,11 +19,14 @@ import MusterStore
 /// - Parameters:
 ///   - topics: the topics the unsubscribe page offers (the schedules' `topic:` values).
 ///   - now: the clock for token expiry and the times stored.
+///   - limits: timeouts and the connection cap (`ListenerLimits`); the daemon passes
+///     `ListenerLimits.fitting(openFiles:)`, tests shorter ones.
 ///   - onServerRunning: called with the bound port once listening (useful with port 0).
 /// - Throws: `LinksListenError` when `links.listen` is not `host:port`.
 public func makeLinksApplication(
     config: LinksConfig, store: Store, signer: LinkSigner, organisation: Organisation, logger: Logger,
     topics: LinkTopics = .shipped, now: @escaping @Sendable () -> Date = { Date() },
+    limits: ListenerLimits = ListenerLimits(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let (host, port) = try parseListen(config.listen)
@@ -32,9 +36,19 @@ public func makeLinksApplication(
         signer: signer, actions: LinkActions(store: store), organisation: organisation, topics: topics,
         logger: logger, now: now
     ).register(on: router)
+    let table = ConnectionTable(logger: logger)
+    // Links are short: a token in the path, a form of a few fields. Heads much larger are refused (431).
+    let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+        maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100)
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestDeadlineHandler(limits: limits, table: table, logger: logger)],
+        httpDecoderConfiguration: decoder)
     return Application(
         router: router,
-        configuration: .init(address: .hostname(host, port: port), serverName: nil),
+        server: .http1(configuration: http1),
+        configuration: .init(
+            address: .hostname(host, port: port), serverName: nil, backlog: limits.backlog,
+            availableConnectionsDelegate: ConnectionCap(limits: limits, table: table)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }

@@ -29,6 +29,15 @@ struct LinksController: Sendable {
         router.post("/r/:token") { r, c in try await rsvp(token(c), form: form(r)) }
     }
 
+    /// The `Allow` header for a path `register(on:)` serves, whatever the method asked; nil for any other path.
+    /// (HEAD comes with every GET: the router answers it from the GET route.)
+    static func allowedMethods(path: String) -> String? {
+        if path == "/healthz" { return "GET, HEAD" }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].isEmpty, ["u", "v", "r"].contains(parts[1]), !parts[2].isEmpty else { return nil }
+        return "GET, HEAD, POST"
+    }
+
     // MARK: Health
 
     func healthz() async throws -> Response {

@@ -1,4 +1,5 @@
-// Headers every links response carries, and a plain page for errors thrown below (unknown path, body too large).
+// Headers every links response carries, and a plain page for errors thrown below (unknown path, wrong method,
+// body too large).
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -15,7 +16,13 @@ struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
         } catch let refusal as Refusal {
             response = try refusal.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            response = try Self.page(for: error.status, organisation: organisation).response(from: request, context: context)
+            if error.status == .notFound, let allow = LinksController.allowedMethods(path: request.uri.path) {
+                // The address is one of ours, the method is not: 405 with the methods it takes (RFC 9110 15.5.6).
+                response = try Self.page(for: .methodNotAllowed, organisation: organisation).response(from: request, context: context)
+                response.headers[.allow] = allow
+            } else {
+                response = try Self.page(for: error.status, organisation: organisation).response(from: request, context: context)
+            }
         } catch {
             response = try Self.page(for: .internalServerError, organisation: organisation).response(from: request, context: context)
         }

@@ -71,13 +71,14 @@ public func makeMailTransport(
     _ spec: String, smtp: SMTPSettings = SMTPSettings(url: ""), baseDirectory: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
 ) throws -> any MailTransport {
+    if TransportSpec.hasCredentials(spec) { throw MailConfigurationError(TransportSpec.credentialsRefusal(spec)) }
     let base = URL(fileURLWithPath: baseDirectory ?? FileManager.default.currentDirectoryPath, isDirectory: true)
     guard let transport = Config.parseTransport(spec, base: base) else {
         if spec.hasPrefix("file:") {
             throw MailConfigurationError("mail.transport: 'file:' needs a directory, e.g. file:outbox/")
         }
         throw MailConfigurationError(
-            "mail.transport: \"\(spec)\" is not a transport; use file:DIR, smtp://host:587 or smtps://host:465")
+            "mail.transport: \"\(TransportSpec.redacted(spec))\" is not a transport; use file:DIR, smtp://host:587 or smtps://host:465")
     }
     return try makeMailTransport(transport, smtp: smtp, environment: environment)
 }

@@ -33,10 +33,11 @@ public final class SMTPTransport: MailTransport, @unchecked Sendable {
     /// Checks the settings and reads the credentials; connects only when sending.
     public init(_ settings: SMTPSettings, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         SMTPTransport.initialiseLibcurl()
+        if TransportSpec.hasCredentials(settings.url) { throw MailConfigurationError(TransportSpec.credentialsRefusal(settings.url)) }
         guard let scheme = settings.url.split(separator: ":").first, scheme == "smtp" || scheme == "smtps",
               settings.url.hasPrefix("\(scheme)://"), settings.url.count > scheme.count + 3
         else {
-            throw MailConfigurationError("mail.transport: \"\(settings.url)\" is not an SMTP address; use smtp://host:587 or smtps://host:465")
+            throw MailConfigurationError("mail.transport: \"\(TransportSpec.redacted(settings.url))\" is not an SMTP address; use smtp://host:587 or smtps://host:465")
         }
         let range = MailConfig.concurrencyRange
         guard range.contains(settings.concurrency) else {

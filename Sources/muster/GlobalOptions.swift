@@ -53,8 +53,9 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 /// Whether standard error is a terminal (progress is shown only there).
 var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
+/// Writes `s` and a line end to standard error, control characters made visible (`TerminalText`).
 func printError(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.visibleLines(s) + "\n").utf8))
 }
 
 /// Parses `--now` (ISO 8601 with Z or an offset) or explains what is expected.

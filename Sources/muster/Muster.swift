@@ -65,7 +65,8 @@ enum Main {
     /// Prints an error for a person and exits with the status its kind calls for.
     static func report(_ error: any Error) -> Never {
         let (text, status) = describe(error)
-        FileHandle.standardError.write(Data(("muster: " + text + "\n").utf8))
+        // Errors quote the input they refuse (a CSV value, a template line): never a raw control character.
+        FileHandle.standardError.write(Data(("muster: " + TerminalText.visibleLines(text) + "\n").utf8))
         exit(status)
     }
 

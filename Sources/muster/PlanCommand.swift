@@ -45,7 +45,7 @@ struct PlanCommand: ParsableCommand {
             for l in f.lines {
                 let o = l.occurrence
                 print(pad(when.abbreviated(o.due, year: false), 17) + pad("\(o.rule)/\(o.step)", 26)
-                    + pad("#\(o.memberID) \(l.memberName)", 30) + l.subject)
+                    + pad("#\(o.memberID) \(l.memberName)", 30) + TerminalText.visible(l.subject))
             }
             if f.lines.count < f.count {
                 print("... and \(f.count - f.lines.count) more (pass --limit 0 to list them all)")
@@ -64,8 +64,10 @@ struct PlanCommand: ParsableCommand {
     }
 }
 
-/// Left-aligns `s` in a column of `width` characters (cut with an ellipsis when longer).
-func pad(_ s: String, _ width: Int) -> String {
+/// Left-aligns `s` in a column of `width` characters (cut with an ellipsis when longer), its control
+/// characters made visible first (`TerminalText`), so a cut never leaves half an escape sequence.
+func pad(_ text: String, _ width: Int) -> String {
+    let s = TerminalText.visible(text)
     if s.count >= width { return String(s.prefix(width - 2)) + "… " }
     return s + String(repeating: " ", count: width - s.count)
 }

@@ -1,4 +1,9 @@
 // muster preview: one message exactly as it would be sent (the full MIME message).
+//
+// The message goes to standard output byte for byte as it would go to the relay, not made visible: it
+// is already safe for a terminal, since every header value is cleaned of control characters and
+// encoded (HeaderEncoding) and every body part is quoted-printable, so the only control bytes in it are
+// the CRLF line ends (and tabs). The note about a message muster would not send goes through `printError`.
 import ArgumentParser
 import Foundation
 import MusterCore

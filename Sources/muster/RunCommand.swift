@@ -39,6 +39,9 @@ struct RunCommand: AsyncParsableCommand {
         for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
 
+        // Slow clients of the links listener must not use up the descriptors delivery and SQLite need:
+        // take the hard limit, and cap the listener well below it.
+        let openFiles = OpenFileLimit.raiseToHard()
         let config = try global.loadConfig()
         let logger = makeLogger(global.logLevel)
         let district = try District.load(config: config)
@@ -59,11 +62,15 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: hangups),
         ]
         if let signer {
+            let limits = ListenerLimits.fitting(openFiles: openFiles)
             // The links in messages (unsubscribe, "I've voted", RSVP), served at links.listen.
             let app = try makeLinksApplication(
                 config: config.links, store: district.store, signer: signer, organisation: config.organisation,
                 logger: logger, topics: LinkTopics(Array(Set(district.rules.map(\.topic))).sorted()), now: { clock.now() },
-                onServerRunning: { port in logger.notice("links=listening port=\(port)") })
+                limits: limits,
+                onServerRunning: { port in
+                    logger.notice("links=listening port=\(port) max_connections=\(limits.maxConnections) open_files=\(openFiles)")
+                })
             services.append(.init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         var lifecycleLogger = logger

@@ -31,7 +31,7 @@ struct SendTestCommand: AsyncParsableCommand {
             throw UserError(message: e.description)
         }
         switch result {
-        case let .sent(reply): print("sent: \(reply)")
+        case let .sent(reply): print("sent: \(TerminalText.visible(reply))")
         case let .deferred(reply, _): throw UserError(message: "not sent, try again later: \(reply)", status: ExitStatus.nothingDelivered)
         case let .failed(reply, _): throw UserError(message: "refused: \(reply)", status: ExitStatus.runtime)
         }

@@ -37,7 +37,7 @@ struct StatusCommand: ParsableCommand {
         if !reasons.isEmpty {
             print("\nWhy messages were not sent")
             for r in reasons {
-                print("  " + padLeft(String(r.count), 7) + "  " + pad(r.state.rawValue, 11) + (r.reason.isEmpty ? "-" : r.reason))
+                print("  " + padLeft(String(r.count), 7) + "  " + pad(r.state.rawValue, 11) + (r.reason.isEmpty ? "-" : TerminalText.visible(r.reason)))
             }
         }
 
@@ -45,14 +45,14 @@ struct StatusCommand: ParsableCommand {
         if !recent.isEmpty {
             print("\nRecent failures and deferrals (newest first)")
             for e in recent {
-                print("  outbox=\(e.id) member=\(e.memberID) rule=\(e.rule) step=\(e.step) state=\(e.state.rawValue) "
-                    + "attempts=\(e.attempts) at=\(formatLocal(e.updatedAt, zone)) reply=\"\(e.lastReply ?? e.reason ?? "")\"")
+                print("  outbox=\(e.id) member=\(e.memberID) rule=\(TerminalText.visible(e.rule)) step=\(e.step) state=\(e.state.rawValue) "
+                    + "attempts=\(e.attempts) at=\(formatLocal(e.updatedAt, zone)) reply=\"\(TerminalText.visible(e.lastReply ?? e.reason ?? ""))\"")
             }
         }
         let unsubscribes = try status.unsubscribeCounts().sorted { $0.key < $1.key }
         let bounced = try status.bouncedAddresses()
         print("\nUnsubscribed by topic: " + (unsubscribes.isEmpty ? "none" : unsubscribes.map {
-            "\($0.key == "*" ? "everything" : $0.key) \($0.value)"
+            "\($0.key == "*" ? "everything" : TerminalText.visible($0.key)) \($0.value)"
         }.joined(separator: ", ")) + "; bounced addresses: \(bounced)")
         print("Next due: " + (try outbox.nextDue().map { "\(formatLocal($0, zone)) (\(zone.identifier))" } ?? "nothing queued"))
     }

@@ -42,7 +42,7 @@ enum TickReport {
         lines.append("planned    \(s.due) due now: \(s.queued) newly queued, \(s.suppressed) not mailed (no address, opted out, unsubscribed or bounced), \(s.failedAtEnqueue) failed (bad data)")
         let skipped = s.skippedPastGrace.values.reduce(0, +)
         if skipped > 0 {
-            let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\(TerminalText.visible($0.key)) \($0.value)" }.joined(separator: ", ")
             lines.append("skipped    \(skipped) whose time passed more than their grace ago, never sent late (\(per))")
         }
         lines.append("delivered  \(s.sent) sent, \(s.deferred) deferred, \(s.failed) failed; \(s.expired) expired unsent")

@@ -121,6 +121,35 @@ import Testing
         }
     }
 
+    @Test func anUnsupportedMethodOnALinkAddressIs405WithAllowAndChangesNothing() async throws {
+        // Given member 17's links,
+        let f = try LinksFixture()
+        let token = f.signer.token(.unsubscribe(memberID: 17, topic: "newsletter"))
+        try await f.app().test(.router) { client in
+            // when a client PUTs, DELETEs, PATCHes or asks OPTIONS of a link or of /healthz,
+            for uri in ["/u/\(token)", "/v/\(token)", "/r/\(token)", "/u/anything"] {
+                for method in [HTTPRequest.Method.put, .delete, .patch, .options] {
+                    let r = try await client.execute(uri: uri, method: method, headers: Self.form, body: Self.oneClick)
+                    // then the answer is 405 naming the methods the address takes, with the privacy headers.
+                    #expect(r.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(r.headers[.allow] == "GET, HEAD, POST", "\(method) \(uri)")
+                    #expect(r.headers[.cacheControl] == "no-store")
+                    #expect(String(buffer: r.body).contains("This page can't be used that way."))
+                }
+            }
+            let h = try await client.execute(uri: "/healthz", method: .post)
+            #expect(h.status == .methodNotAllowed)
+            #expect(h.headers[.allow] == "GET, HEAD")
+            // and an address that is not ours stays 404, whatever the method.
+            for (uri, method) in [("/x/\(token)", HTTPRequest.Method.put), ("/u/a/b", .get), ("/u/", .delete), ("/", .post)] {
+                let r = try await client.execute(uri: uri, method: method)
+                #expect(r.status == .notFound, "\(method) \(uri)")
+                #expect(r.headers[.allow] == nil)
+            }
+        }
+        #expect(try f.snapshot() == LinksFixture.pristine)
+    }
+
     @Test func votedPostSetsVotedAtAndSuppressesThatBallotsMail() async throws {
         let f = try LinksFixture()
         let url = f.signer.links(memberID: 17, topic: "ballots", eventID: nil, ballotID: 3, expires: LinksFixture.now.addingTimeInterval(60)).voted

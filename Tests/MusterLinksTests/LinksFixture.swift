@@ -50,11 +50,11 @@ struct LinksFixture {
         }
     }
 
-    func app(now: Date = LinksFixture.now, logger: Logger = Logger(label: "links-test"),
+    func app(now: Date = LinksFixture.now, logger: Logger = Logger(label: "links-test"), limits: ListenerLimits = ListenerLimits(),
              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         try makeLinksApplication(
             config: LinksConfig(baseURL: "https://links.example.org", listen: "127.0.0.1:0"), store: store,
-            signer: signer, organisation: Self.organisation, logger: logger, now: { now },
+            signer: signer, organisation: Self.organisation, logger: logger, now: { now }, limits: limits,
             onServerRunning: onServerRunning)
     }
 
