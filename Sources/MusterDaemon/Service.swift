@@ -33,14 +33,14 @@ public struct DaemonSettings: Sendable {
 /// Message-ID (`Engine.recover`), and the whole district is planned.
 public struct DaemonService: Service {
     public let settings: DaemonSettings
-    public let clock: ServiceClock
+    public let clock: any MusterClock
     public let reloads: ReloadRequests
     let start: Engine
     let makeTransport: @Sendable (Config) throws -> any MailTransport
 
     /// `makeTransport` builds the transport a reloaded configuration names.
     public init(
-        engine: Engine, clock: ServiceClock = ServiceClock(), settings: DaemonSettings = DaemonSettings(),
+        engine: Engine, clock: any MusterClock = ServiceClock(), settings: DaemonSettings = DaemonSettings(),
         reloads: ReloadRequests = ReloadRequests(),
         makeTransport: @escaping @Sendable (Config) throws -> any MailTransport
     ) {
@@ -60,17 +60,18 @@ public struct DaemonService: Service {
                 start.logger.error("daemon=error retry_in=\(Int(settings.errorBackoff))s error=\"\(Engine.logSafe(String(describing: error)))\"")
                 pause = settings.errorBackoff
             }
-            guard await Self.sleep(pause) else { break }
+            guard await sleep(pause) else { break }
         }
         start.logger.notice("daemon=stopped reason=\"graceful shutdown\"")
     }
 
-    /// Sleeps `seconds`; false at once when a graceful shutdown has begun or begins meanwhile.
-    static func sleep(_ seconds: TimeInterval) async -> Bool {
-        if Task.isShuttingDownGracefully { return false }
+    /// Sleeps `seconds` by the daemon's clock; false at once when a graceful shutdown has begun or
+    /// begins meanwhile, or the task is cancelled.
+    func sleep(_ seconds: TimeInterval) async -> Bool {
+        if Task.isShuttingDownGracefully || Task.isCancelled { return false }
+        let deadline = clock.now().addingTimeInterval(max(0, seconds))
         do {
-            let ms = Int64((max(0, seconds) * 1000).rounded(.up))
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(max(ms, 1))) }
+            try await cancelWhenGracefulShutdown { try await clock.sleep(until: deadline) }
             return !Task.isCancelled
         } catch {
             return false
@@ -82,7 +83,7 @@ public struct DaemonService: Service {
 struct DaemonTurn {
     var engine: Engine
     let settings: DaemonSettings
-    let clock: ServiceClock
+    let clock: any MusterClock
     let watcher: DataWatcher
     var schedule: PlanSchedule
     /// The outbox's next due entry (first attempt or retry), re-read whenever the database changed.
@@ -92,7 +93,7 @@ struct DaemonTurn {
     var forgotten: Int64 = 0
     var logger: Logger { engine.logger }
 
-    init(engine: Engine, settings: DaemonSettings, clock: ServiceClock) throws {
+    init(engine: Engine, settings: DaemonSettings, clock: any MusterClock) throws {
         self.engine = engine; self.settings = settings; self.clock = clock
         schedule = PlanSchedule(lookahead: settings.lookahead)
         let store = engine.district.store

@@ -18,6 +18,13 @@ public final class ManualClock: MusterClock, @unchecked Sendable {
         return current
     }
 
+    /// Waits (looking every millisecond of real time) until a test has moved the clock to `deadline`.
+    public func sleep(until deadline: Date) async throws {
+        while now() < deadline {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
     /// Moves the clock forward by `seconds` (backward for a negative value).
     public func advance(by seconds: TimeInterval) {
         lock.lock(); defer { lock.unlock() }

@@ -5,4 +5,15 @@ import Foundation
 /// an argument. `ServiceClock` is the wall clock, possibly shifted; `ManualClock` is moved by a test.
 public protocol MusterClock: Sendable {
     func now() -> Date
+    /// Suspends until this clock reads `deadline` or later; throws `CancellationError` when the task
+    /// is cancelled first. The wall clock sleeps; a `ManualClock` waits for a test to advance it.
+    func sleep(until deadline: Date) async throws
+}
+
+extension MusterClock {
+    /// Sleeps for the wall-clock time between now and `deadline` (at least a millisecond).
+    public func sleep(until deadline: Date) async throws {
+        let ms = Int64((max(0, deadline.timeIntervalSince(now())) * 1000).rounded(.up))
+        try await Task.sleep(for: .milliseconds(max(ms, 1)))
+    }
 }
