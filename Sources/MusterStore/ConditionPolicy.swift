@@ -37,6 +37,19 @@ public enum ConditionPolicy {
         "count", "sum", "total", "avg", "group_concat", "string_agg",
     ]
 
+    /// How telling a refusal of `action` is, lowest first: SQLite reports a recursive CTE's own name as
+    /// a table read, and schema updates before a virtual table's read, so the cause must win.
+    static func rank(_ action: Int32) -> Int {
+        switch action {
+        case SQLITE_RECURSIVE: return 0
+        case SQLITE_FUNCTION: return 1
+        case SQLITE_PRAGMA, SQLITE_ATTACH, SQLITE_DETACH: return 2
+        case SQLITE_READ: return 3
+        case SQLITE_UPDATE: return 5
+        default: return 4
+        }
+    }
+
     /// Why SQLite's action (an authorizer callback's arguments) is refused, or nil when it is allowed.
     static func refusal(_ action: Int32, _ a: String?, _ b: String?) -> String? {
         switch action {
@@ -67,7 +80,7 @@ public enum ConditionPolicy {
     }
 }
 
-/// A read-only connection of its own, where every `where:` is compiled under `ConditionPolicy`'s
+/// A query-only connection of its own, where every `where:` is compiled under `ConditionPolicy`'s
 /// authorizer. Never GRDB's connections: GRDB relies on its own authorizer, which SQLite allows only one of.
 ///
 /// Only compiled, never run: what a statement may do is decided when it is prepared, and the
@@ -75,12 +88,13 @@ public enum ConditionPolicy {
 /// checks of `Audience.conditionProblem` keep it from closing its parentheses).
 final class ConditionSandbox {
     private var handle: OpaquePointer?
-    /// The first refusal of the statement being compiled.
-    private var refusal: String?
+    /// The most telling refusal of the statement being compiled, with its `ConditionPolicy.rank`.
+    private var refusal: (rank: Int, message: String)?
 
-    /// Opens `path` read-only; throws a sentence when it cannot.
+    /// Opens `path` for queries only (`query_only`: a read-only open of a WAL file waits on the
+    /// writer's locks); throws a sentence when it cannot.
     init(path: String) throws {
-        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)"
@@ -88,12 +102,17 @@ final class ConditionSandbox {
             throw SandboxError(message: "cannot open \(path) to check conditions: \(message)")
         }
         sqlite3_busy_timeout(handle, 5_000)
+        sqlite3_exec(handle, "PRAGMA query_only = 1", nil, nil, nil)
         sqlite3_set_authorizer(handle, { context, action, a, b, _, _ in
             let sandbox = Unmanaged<ConditionSandbox>.fromOpaque(context!).takeUnretainedValue()
             guard let why = ConditionPolicy.refusal(action, a.map { String(cString: $0) }, b.map { String(cString: $0) })
             else { return SQLITE_OK }
-            if sandbox.refusal == nil { sandbox.refusal = why }
-            return SQLITE_DENY
+            let rank = ConditionPolicy.rank(action)
+            if sandbox.refusal.map({ rank < $0.rank }) ?? true { sandbox.refusal = (rank, why) }
+            // A refused read compiles as NULL so that SQLite goes on and reports a more telling cause
+            // (a recursive CTE's name is read before its recursion is seen); the refusal stands.
+            // So does SQLite's own schema update before a virtual table is read: the statement is never run.
+            return action == SQLITE_READ || action == SQLITE_UPDATE ? SQLITE_IGNORE : SQLITE_DENY
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 
@@ -112,7 +131,7 @@ final class ConditionSandbox {
             """
         let code = sqlite3_prepare_v3(handle, sql, -1, 0, &statement, nil)
         defer { sqlite3_finalize(statement) }
-        if let refusal { return refusal }
+        if let refusal { return refusal.message }
         guard code == SQLITE_OK, let statement else {
             return "is not a valid condition: \(String(cString: sqlite3_errmsg(handle)))"
         }

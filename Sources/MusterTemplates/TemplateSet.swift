@@ -129,7 +129,7 @@ public struct TemplateSet: Sendable {
             func part(_ text: String, file: String, firstLine: Int, html: Bool) -> MustacheTemplate? {
                 let shape = TemplateStructure.Part(text, file: file, firstLine: firstLine)
                 problems += (html ? htmlStructure : textStructure).problems(of: shape)
-                if shape.tooDeepAt != nil { return nil }
+                if shape.unsafe != nil { return nil }
                 return Self.compile(text, file: file, firstLine: firstLine, text: !html, errors: &errors)
             }
             if let subject = s.subject {

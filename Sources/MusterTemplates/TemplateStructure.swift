@@ -13,15 +13,20 @@ import MusterCore
 /// - a partial on a cycle is an error at the tag that closes it:
 ///   `templates/partials/a.mustache:1: partial 'a' includes itself (a -> b -> a)`;
 /// - sections nested deeper than `maxDepth` in one file are an error at the first tag too deep:
-///   `templates/x.mustache:104: sections nest more than 100 deep`;
+///   `templates/x.mustache:104: sections nest more than 100 deep`; so are functions nested more than
+///   `maxFunctionDepth` in one tag (swift-mustache parses them by recursion too), and a delimiter
+///   change (the strict check refuses it; after it our scan could not see what swift-mustache would);
 /// - nesting that only grows too deep through partials (each partial counts as a level) is an error at
 ///   the partial tag that leads there: `... partial 'p' nests sections and partials more than 100 deep`.
 ///
-/// A part that is too deep itself is never compiled; a partial on a cycle or too deep is never
+/// A part that is unsafe itself is never compiled; a partial on a cycle or too deep is never
 /// registered; a template that reaches either is refused by `render` and `check` with these errors.
 struct TemplateStructure {
     /// The deepest nesting of sections and partials a template may reach.
     static let maxDepth = 100
+
+    /// The deepest nesting of functions in one tag (`uppercased(lowercased(x))` is 2).
+    static let maxFunctionDepth = 10
 
     /// One file's part as scanned: the partials it names (with the section depth at the tag) and its depth.
     struct Part {
@@ -29,8 +34,9 @@ struct TemplateStructure {
         var refs: [(name: String, line: Int, depth: Int)] = []
         /// The deepest section nesting inside the part.
         var depth = 0
-        /// The first line whose section is more than `maxDepth` deep, if any.
-        var tooDeepAt: Int?
+        /// Why the part itself must never reach swift-mustache's parser, at the first tag that says so:
+        /// sections or functions nested too deep, or a delimiter change (after which our scan cannot follow).
+        var unsafe: InputError?
 
         /// Scans `text` (which starts on `firstLine` of `file`).
         init(_ text: String, file: String, firstLine: Int) {
@@ -38,15 +44,24 @@ struct TemplateStructure {
             var open = 0
             for tag in TagScanner.scan(text).tags {
                 let line = tag.line + firstLine - 1
+                func refuse(_ message: String) {
+                    if unsafe == nil { unsafe = InputError(file: file, line: line, message) }
+                }
+                if tag.name.reduce(0, { $1 == "(" ? $0 + 1 : $0 }) > TemplateStructure.maxFunctionDepth {
+                    refuse("a tag nests functions more than \(TemplateStructure.maxFunctionDepth) deep")
+                }
                 switch tag.kind {
-                case .section, .inverted:
+                case .section, .inverted, .unsupported("$"), .unsupported("<"):
                     open += 1
                     depth = max(depth, open)
-                    if open > TemplateStructure.maxDepth, tooDeepAt == nil { tooDeepAt = line }
+                    if open > TemplateStructure.maxDepth { refuse("sections nest more than \(TemplateStructure.maxDepth) deep") }
                 case .close:
                     open = max(0, open - 1)
                 case .partial:
                     refs.append((tag.name, line, open))
+                case .unsupported("="):
+                    // The same words as the strict check's, so that the two errors are one.
+                    refuse("changing delimiters ('{{=...=}}') is not supported: keep '{{' and '}}'")
                 default:
                     break
                 }
@@ -69,8 +84,8 @@ struct TemplateStructure {
         // Depths in an order where every partial comes after those it includes (the rest are on a cycle).
         for name in Self.postOrder(parts) where brokenPartials[name] == nil {
             let part = parts[name]!
-            if let line = part.tooDeepAt {
-                brokenPartials[name] = InputError(file: part.file, line: line, "sections nest more than \(Self.maxDepth) deep")
+            if let e = part.unsafe {
+                brokenPartials[name] = e
                 continue
             }
             var deepest = part.depth
@@ -95,9 +110,7 @@ struct TemplateStructure {
     /// or a broken partial it reaches (then the errors of every broken partial reached from there, so
     /// that each file of a cycle is named). Empty when it is sound.
     func problems(of part: Part) -> [InputError] {
-        if let line = part.tooDeepAt {
-            return [InputError(file: part.file, line: line, "sections nest more than \(Self.maxDepth) deep")]
-        }
+        if let e = part.unsafe { return [e] }
         var out: [InputError] = []
         var seen: Set<String> = []
         for ref in part.refs {
