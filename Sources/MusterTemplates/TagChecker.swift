@@ -65,6 +65,9 @@ struct TagChecker {
                 case .success(.value): break
                 }
             case .section, .inverted:
+                // Deeper than swift-mustache may be given: `TemplateStructure` names the line; walking
+                // on would cost time in proportion to the depth at every tag.
+                guard open.count < TemplateStructure.maxDepth else { return }
                 open.append((tag.name, line))
                 let resolved = resolve(tag.name, scopes)
                 if case let .failure(f) = resolved { fail(f.message) }
@@ -120,6 +123,9 @@ struct TagChecker {
     func resolve(_ name: String, _ scopes: [Scope]) -> Result<Field, Failure> {
         // A transform, `uppercased(member.first_name)`, or a sequence helper, `first()`; nested ones are
         // peeled in a loop, not by recursion, so a hostile `a(a(a(...)))` costs no stack.
+        guard name.utf8.reduce(0, { $1 == UInt8(ascii: "(") ? $0 + 1 : $0 }) <= TemplateStructure.maxFunctionDepth else {
+            return .failure(Failure("a tag nests functions more than \(TemplateStructure.maxFunctionDepth) deep"))
+        }
         var peeled = name
         var transformed = false
         while peeled.hasSuffix(")"), let open = peeled.firstIndex(of: "(") {
