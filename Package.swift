@@ -39,7 +39,10 @@ let package = Package(
         /// SQLite: migrations, reading the district, the outbox, CSV import, the demo district.
         .target(
             name: "MusterStore",
-            dependencies: ["MusterCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "MusterCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         /// Mustache templates: front matter, render context, strict check.

@@ -114,6 +114,9 @@ public struct PlanResult: Sendable {
     /// Per rule id (only rules with some): occurrences whose due time is more than the rule's grace
     /// ago, so they are never sent, counted from the rule's last planning (or the last 30 days).
     public var skippedPastGrace: [String: Int]
+    /// Per rule id: rules that failed alone in this pass (a refused or stopped `where:`), with the
+    /// reason; they planned nothing and were not marked planned. Empty when every rule planned.
+    public var failedRules: [String: String] = [:]
 
     public init(occurrences: [Occurrence] = [], skippedPastGrace: [String: Int] = [:]) {
         self.occurrences = occurrences; self.skippedPastGrace = skippedPastGrace

@@ -1,40 +1,33 @@
-// Compiling an audience's `where:` against the real schema, on a read-only connection.
+// Compiling an audience's `where:` against the real schema, under ConditionPolicy's authorizer.
 import Foundation
 import GRDB
 import MusterCore
 
 extension Store {
     /// What is wrong with `condition` as an audience `where:`, or nil when it is one read-only
-    /// condition over members `m` and workplaces `w` using no parameters but `:now` and `:today`.
+    /// condition over members `m` and workplaces `w` that reads only the district's tables, calls
+    /// only ordinary functions (`ConditionPolicy`) and uses no parameters but `:now` and `:today`.
     ///
-    /// The text checks (`;`, comments, stray parentheses) come first; then the condition is prepared
-    /// as `SELECT 1 FROM members m LEFT JOIN workplaces w ON w.id = m.workplace_id WHERE (<condition>)`.
+    /// The text checks (`;`, comments, stray parentheses) come first; then the condition is compiled
+    /// as `SELECT 1 FROM members m LEFT JOIN workplaces w ON w.id = m.workplace_id WHERE (<condition>)`
+    /// on a read-only connection of its own.
     public func audienceConditionProblem(_ condition: String) -> String? {
-        if let problem = Audience.conditionProblem(condition) {
-            return "must be one read-only SQL condition over m and w: \(problem)"
-        }
-        do {
-            return try pool.read { db -> String? in
-                let statement: Statement
-                do {
-                    statement = try db.makeStatement(sql: """
-                        SELECT 1 FROM members m LEFT JOIN workplaces w ON w.id = m.workplace_id WHERE (
-                        \(condition)
-                        )
-                        """)
-                } catch let e as DatabaseError {
-                    return "is not a valid condition: \(e.message ?? "SQLite error \(e.resultCode.rawValue)")"
-                }
-                guard statement.isReadonly else { return "must only read, never change the database" }
-                do {
-                    try statement.validateArguments(["now": "", "today": ""])
-                } catch {
-                    return "may use no parameters but :now and :today"
-                }
-                return nil
+        audienceConditionProblems([condition])[0]
+    }
+
+    /// `audienceConditionProblem` for each of `conditions`, compiled on one connection.
+    public func audienceConditionProblems(_ conditions: [String]) -> [String?] {
+        var sandbox: ConditionSandbox?
+        return conditions.map { condition in
+            if let problem = Audience.conditionProblem(condition) {
+                return "must be one read-only SQL condition over m and w: \(problem)"
             }
-        } catch {
-            return "could not be checked: \(error)"
+            do {
+                if sandbox == nil { sandbox = try ConditionSandbox(path: path) }
+                return sandbox!.problem(condition)
+            } catch {
+                return "could not be checked: \(error)"
+            }
         }
     }
 

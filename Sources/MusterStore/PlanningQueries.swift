@@ -20,30 +20,39 @@ struct PlanningLoader {
     var today: String { LocalTime.day(of: now, in: organisation).description }
 
     func load(_ db: Database) throws -> PlanningData {
+        var data = try begin(db)
+        for rule in rules { try load(rule, db, into: &data) }
+        return data
+    }
+
+    /// What every rule's input is added to: the zone table and the rules' planning states.
+    func begin(_ db: Database) throws -> PlanningData {
         var data = PlanningData(zones: ZoneTable(organisation: organisation))
         data.lastPlanned = try Self.ruleStates(db).mapValues(\.last)
-        for rule in rules {
-            let window = PlanWindow(rule: rule, now: now, horizon: horizon, lastPlanned: data.lastPlanned[rule.id])
-            var zones = data.zones
-            switch rule.kind {
-            case let .sequence(anchor: .column(column)):
-                data.inputs[rule.id] = .sequence(try datedMembers(db, rule, column, window, &zones))
-            case .sequence(anchor: .enteredAudience):
-                let first = data.lastPlanned[rule.id] == nil
-                data.inputs[rule.id] = .sequence(try enteredMembers(db, rule, window, firstPlanning: first, &zones))
-            case let .event(selection, recipients, _):
-                data.inputs[rule.id] = .events(try events(db, rule, selection, recipients, window, &zones))
-            case let .ballot(recipients):
-                data.inputs[rule.id] = .ballots(try ballots(db, rule, recipients, window, &zones))
-            case .recurring:
-                guard case let .cron(cron)? = rule.steps.first?.timing,
-                      !cron.fires(in: window.searched, zone: organisation).isEmpty else { continue }
-                let q = MemberQuery(rule.audience, now: now, today: today)
-                data.inputs[rule.id] = .recurring(try members(db, q.sql(select: "m.id, m.timezone"), q, &zones))
-            }
-            data.zones = zones
-        }
         return data
+    }
+
+    /// Adds `rule`'s input to `data`; when it throws, `data` is as it was.
+    func load(_ rule: Rule, _ db: Database, into data: inout PlanningData) throws {
+        let window = PlanWindow(rule: rule, now: now, horizon: horizon, lastPlanned: data.lastPlanned[rule.id])
+        var zones = data.zones
+        switch rule.kind {
+        case let .sequence(anchor: .column(column)):
+            data.inputs[rule.id] = .sequence(try datedMembers(db, rule, column, window, &zones))
+        case .sequence(anchor: .enteredAudience):
+            let first = data.lastPlanned[rule.id] == nil
+            data.inputs[rule.id] = .sequence(try enteredMembers(db, rule, window, firstPlanning: first, &zones))
+        case let .event(selection, recipients, _):
+            data.inputs[rule.id] = .events(try events(db, rule, selection, recipients, window, &zones))
+        case let .ballot(recipients):
+            data.inputs[rule.id] = .ballots(try ballots(db, rule, recipients, window, &zones))
+        case .recurring:
+            guard case let .cron(cron)? = rule.steps.first?.timing,
+                  !cron.fires(in: window.searched, zone: organisation).isEmpty else { return }
+            let q = MemberQuery(rule.audience, now: now, today: today)
+            data.inputs[rule.id] = .recurring(try members(db, q.sql(select: "m.id, m.timezone"), q, &zones))
+        }
+        data.zones = zones
     }
 
     // MARK: Per kind

@@ -13,6 +13,8 @@ import MusterCore
 public struct Store: Sendable {
     public let pool: DatabasePool
     public let path: String
+    /// What each rule's planning queries may cost (time, value size, heap), and the shutdown switch.
+    public var queryLimits = QueryLimits()
 
     /// What opening a path with no database does.
     public enum IfMissing: Sendable {

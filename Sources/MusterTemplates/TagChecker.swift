@@ -65,6 +65,9 @@ struct TagChecker {
                 case .success(.value): break
                 }
             case .section, .inverted:
+                // Deeper than swift-mustache may be given: `TemplateStructure` names the line; walking
+                // on would cost time in proportion to the depth at every tag.
+                guard open.count < TemplateStructure.maxDepth else { return }
                 open.append((tag.name, line))
                 let resolved = resolve(tag.name, scopes)
                 if case let .failure(f) = resolved { fail(f.message) }
@@ -96,7 +99,9 @@ struct TagChecker {
                     continue
                 }
                 partialFiles.insert(p.file)
-                guard !visiting.contains(p.file) else { continue }
+                // A partial on a cycle or nested too deep is reported by `TemplateStructure`, not walked.
+                guard !visiting.contains(p.file), !(html ? set.brokenHTMLPartials : set.brokenTextPartials).contains(tag.name)
+                else { continue }
                 check(p.text, file: p.file, firstLine: 1, html: html, scopes: scopes, visiting: visiting.union([p.file]))
             case let .unsupported(sigil):
                 syntaxProblemFiles.insert(file)
@@ -116,18 +121,28 @@ struct TagChecker {
     /// What a tag's name refers to, following Mustache's lookup: the first part is searched from the
     /// innermost section outwards; the rest is looked up inside what was found.
     func resolve(_ name: String, _ scopes: [Scope]) -> Result<Field, Failure> {
-        // A transform, `uppercased(member.first_name)`, or a sequence helper, `first()`.
-        if name.hasSuffix(")"), let open = name.firstIndex(of: "(") {
-            let fn = String(name[..<open]).trimmingCharacters(in: .whitespaces)
-            let inner = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingCharacters(in: .whitespaces)
-            guard Self.transforms.contains(fn) else { return .failure(Failure("unknown function '\(fn)' in '\(name)'")) }
+        // A transform, `uppercased(member.first_name)`, or a sequence helper, `first()`; nested ones are
+        // peeled in a loop, not by recursion, so a hostile `a(a(a(...)))` costs no stack.
+        guard name.utf8.reduce(0, { $1 == UInt8(ascii: "(") ? $0 + 1 : $0 }) <= TemplateStructure.maxFunctionDepth else {
+            return .failure(Failure("a tag nests functions more than \(TemplateStructure.maxFunctionDepth) deep"))
+        }
+        var peeled = name
+        var transformed = false
+        while peeled.hasSuffix(")"), let open = peeled.firstIndex(of: "(") {
+            let fn = String(peeled[..<open]).trimmingCharacters(in: .whitespaces)
+            let inner = String(peeled[peeled.index(after: open)..<peeled.index(before: peeled.endIndex)]).trimmingCharacters(in: .whitespaces)
+            guard Self.transforms.contains(fn) else { return .failure(Failure("unknown function '\(fn)' in '\(peeled)'")) }
             if inner.isEmpty {
                 guard scopes.contains(where: { if case .object(_, true) = $0 { return true } else { return false } }) else {
-                    return .failure(Failure("'\(name)' only works inside a section over a list"))
+                    return .failure(Failure("'\(peeled)' only works inside a section over a list"))
                 }
                 return .success(.value)
             }
-            if case let .failure(f) = resolve(inner, scopes) { return .failure(f) }
+            peeled = inner
+            transformed = true
+        }
+        if transformed {
+            if case let .failure(f) = resolve(peeled, scopes) { return .failure(f) }
             return .success(.value)
         }
         if name == "." {

@@ -29,6 +29,7 @@ extension TemplateSet {
             checker.check(html, file: hf, firstLine: 1, html: true)
         }
         errors += checker.errors
+        errors += structureErrors[name] ?? []
         // swift-mustache's own parser may refuse what the scan let through; report it when the scan was clean.
         for f in [source.file, source.htmlFile].compactMap({ $0 }) + checker.partialFiles.sorted() {
             if let e = compileErrors[f], !checker.syntaxProblemFiles.contains(f) { errors.append(e) }

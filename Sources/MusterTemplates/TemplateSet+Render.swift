@@ -25,6 +25,7 @@ extension TemplateSet {
             throw InputError(file: displayPath, line: nil, missingMessage(name))
         }
         if let problem = source.problems.first { throw problem }
+        if let problem = structureErrors[name]?.first { throw problem }
         if let e = compileErrors[source.file] { throw e }
         if let hf = source.htmlFile, let e = compileErrors[hf] { throw e }
         guard let subjectTemplate = c.subject, let textTemplate = c.text else {

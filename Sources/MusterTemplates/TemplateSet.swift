@@ -26,6 +26,12 @@ public struct TemplateSet: Sendable {
     let compiled: [String: Compiled]
     /// Syntax errors from swift-mustache, by display file.
     let compileErrors: [String: InputError]
+    /// Per template name: why it may not be rendered at all (a partial cycle or nesting too deep,
+    /// see `TemplateStructure`); absent when it is sound.
+    let structureErrors: [String: [InputError]]
+    /// Partials (text, then HTML) on a cycle or nested too deep: never registered, never checked inside.
+    let brokenTextPartials: Set<String>
+    let brokenHTMLPartials: Set<String>
     let textLibrary: MustacheLibrary
     let htmlLibrary: MustacheLibrary
 
@@ -97,30 +103,44 @@ public struct TemplateSet: Sendable {
             sources[name]?.htmlFile = h.file
         }
 
+        // Cycles and depth first: swift-mustache must never see a part it would recurse on without end.
+        let textStructure = TemplateStructure(partials: textPartials.mapValues { TemplateStructure.Part($0.text, file: $0.file, firstLine: 1) })
+        let htmlStructure = TemplateStructure(partials: htmlPartials.mapValues { TemplateStructure.Part($0.text, file: $0.file, firstLine: 1) })
+
         var errors: [String: InputError] = [:]
         var textLibrary = MustacheLibrary()
         var htmlLibrary = MustacheLibrary()
-        for p in textPartials.values {
+        for p in textPartials.values where textStructure.brokenPartials[p.name] == nil {
             if let t = Self.compile(p.text, file: p.file, firstLine: 1, text: true, errors: &errors) {
                 textLibrary.register(t, named: p.name)
             }
         }
-        for p in htmlPartials.values {
+        for p in htmlPartials.values where htmlStructure.brokenPartials[p.name] == nil {
             if let t = Self.compile(p.text, file: p.file, firstLine: 1, text: false, errors: &errors) {
                 htmlLibrary.register(t, named: p.name)
             }
         }
         var compiled: [String: Compiled] = [:]
+        var structureErrors: [String: [InputError]] = [:]
         for s in sources.values {
             var c = Compiled()
-            if let subject = s.subject {
-                c.subject = Self.compile(subject, file: s.file, firstLine: s.subjectLine, text: true, errors: &errors)
+            var problems: [InputError] = []
+            /// Compiles one part unless its structure forbids it.
+            func part(_ text: String, file: String, firstLine: Int, html: Bool) -> MustacheTemplate? {
+                let shape = TemplateStructure.Part(text, file: file, firstLine: firstLine)
+                problems += (html ? htmlStructure : textStructure).problems(of: shape)
+                if shape.unsafe != nil { return nil }
+                return Self.compile(text, file: file, firstLine: firstLine, text: !html, errors: &errors)
             }
-            c.text = Self.compile(s.body, file: s.file, firstLine: s.bodyLine, text: true, errors: &errors)
+            if let subject = s.subject {
+                c.subject = part(subject, file: s.file, firstLine: s.subjectLine, html: false)
+            }
+            c.text = part(s.body, file: s.file, firstLine: s.bodyLine, html: false)
             if let html = s.html, let hf = s.htmlFile {
-                c.html = Self.compile(html, file: hf, firstLine: 1, text: false, errors: &errors)
+                c.html = part(html, file: hf, firstLine: 1, html: true)
             }
             compiled[s.name] = c
+            if !problems.isEmpty { structureErrors[s.name] = Self.unique(problems) }
         }
         self.sources = sources
         self.names = sources.keys.sorted()
@@ -128,6 +148,9 @@ public struct TemplateSet: Sendable {
         self.htmlPartials = htmlPartials
         self.compiled = compiled
         self.compileErrors = errors
+        self.structureErrors = structureErrors
+        self.brokenTextPartials = Set(textStructure.brokenPartials.keys)
+        self.brokenHTMLPartials = Set(htmlStructure.brokenPartials.keys)
         self.textLibrary = textLibrary
         self.htmlLibrary = htmlLibrary
     }

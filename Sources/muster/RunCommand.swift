@@ -5,6 +5,7 @@ import Logging
 import MusterCore
 import MusterDaemon
 import MusterLinks
+import MusterStore
 import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
@@ -32,6 +33,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var pollMilliseconds: Int = 300
 
+    /// For tests: the work one rule's planning queries may take in a pass (default 2 s).
+    @Option(help: .hidden)
+    var querySeconds: Double?
+
     func run() async throws {
         // A parent (a test runner) may have blocked these; the service group needs to see them.
         var set = sigset_t()
@@ -44,7 +49,8 @@ struct RunCommand: AsyncParsableCommand {
         let openFiles = OpenFileLimit.raiseToHard()
         let config = try global.loadConfig()
         let logger = makeLogger(global.logLevel)
-        let district = try District.load(config: config)
+        var district = try District.load(config: config)
+        if let querySeconds { district.store.queryLimits = QueryLimits(seconds: querySeconds) }
         let signer = try makeSigner(config)
         let engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
         var settings = DaemonSettings()
@@ -73,6 +79,9 @@ struct RunCommand: AsyncParsableCommand {
                 })
             services.append(.init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
+        // Last, so that a graceful shutdown tells it first: a slow query must not hold up the daemon's stop.
+        services.append(.init(service: QueryCancellationService(limits: district.store.queryLimits),
+                              successTerminationBehavior: .ignore))
         var lifecycleLogger = logger
         lifecycleLogger.logLevel = max(logger.logLevel, .notice)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
