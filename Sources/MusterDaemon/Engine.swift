@@ -43,6 +43,9 @@ public struct PassSummary: Sendable {
     public var suppressed = 0
     public var failedAtEnqueue = 0
     public var skippedPastGrace: [String: Int] = [:]
+    /// Rules whose planning failed alone this pass (a `where:` stopped by a limit, say): rule id →
+    /// reason. They were skipped; the others planned and delivered.
+    public var failedRules: [String: String] = [:]
     public var expired = 0
     public var sent = 0
     public var deferred = 0
@@ -179,6 +182,10 @@ public struct Engine: Sendable {
         }
         s.due += due.count
         for (rule, n) in result.skippedPastGrace { s.skippedPastGrace[rule, default: 0] += n }
+        for (rule, why) in result.failedRules {
+            s.failedRules[rule] = why
+            logger.error("rule=\(rule) status=skipped reason=\"\(Self.logSafe(why))\"")
+        }
         return due
     }
 

