@@ -56,8 +56,10 @@ public struct DaemonService: Service {
             do {
                 if reloads.take() { turn.reload(makeTransport: makeTransport) }
                 pause = try await turn.once()
-            } catch is QueryCancelled {
-                break   // a graceful shutdown stopped a planning query: the normal way out
+            } catch let stopped as QueryCancelled {
+                // A graceful shutdown stopped a planning query: the normal way out, not an error.
+                start.logger.notice("daemon=stopping reason=\"\(stopped)\"")
+                break
             } catch {
                 start.logger.error("daemon=error retry_in=\(Int(settings.errorBackoff))s error=\"\(Engine.logSafe(String(describing: error)))\"")
                 pause = settings.errorBackoff
