@@ -11,7 +11,9 @@ func harness(_ name: String, _ products: [String]) -> Target {
     .executableTarget(
         name: "fuzz-\(name)",
         dependencies: ["CFuzzer"] + products.map { .product(name: $0, package: muster) },
-        swiftSettings: [.swiftLanguageMode(.v6)]
+        swiftSettings: [.swiftLanguageMode(.v6)],
+        // gold fails on these links (an internal error in format_file_lineno); lld does not.
+        linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
     )
 }
 

@@ -13,8 +13,9 @@ case "$name" in
     link) max_len=512 ;;
     *) echo "fuzz/run.sh: no harness '$name' (csv, schedule, template, link)" >&2; exit 2 ;;
 esac
-bin=.build/release/fuzz-$name
-[ -x "$bin" ] || ./build.sh "$name"
+find_bin() { ls -d .build/release/fuzz-"$name" .build/*-linux-gnu/release/fuzz-"$name" 2>/dev/null | head -1 || true; }
+bin=$(find_bin)
+if [ -z "$bin" ]; then ./build.sh "$name"; bin=$(find_bin); fi
 
 corpus=.build/corpus/$name
 mkdir -p "$corpus" "artifacts/$name"
