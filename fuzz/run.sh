@@ -31,7 +31,7 @@ case "$name" in
         for t in ../templates/*.mustache; do
             case "$t" in *.html.mustache) continue ;; esac
             html=${t%.mustache}.html.mustache
-            { printf '\\x%02x' $((i % 4)) | xargs -0 printf; cat "$t"; printf '\0'
+            { printf "\\x$(printf %02x $((i % 4)))"; cat "$t"; printf '\0'
               [ -f "$html" ] && cat "$html"; printf '\0'; cat ../templates/partials/footer.mustache; } > "${seeds[0]}/$(basename "$t")"
             i=$((i + 1))
         done ;;
