@@ -10,6 +10,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "muster", targets: ["muster"]),
+        // For the fuzz harnesses in fuzz/ (a package of their own, outside the tests and CI).
+        .library(name: "MusterCore", targets: ["MusterCore"]),
+        .library(name: "MusterStore", targets: ["MusterStore"]),
+        .library(name: "MusterTemplates", targets: ["MusterTemplates"]),
+        .library(name: "MusterLinks", targets: ["MusterLinks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),

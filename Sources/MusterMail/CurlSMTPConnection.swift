@@ -108,38 +108,44 @@ final class CurlSMTPConnection: @unchecked Sendable {
 
     /// One SMTP transaction for `message`, classified: see `DeliveryResult`. When `next` is given
     /// and the server pipelines, `next`'s commands go out behind this message's data, and the
-    /// following call must be for `next`.
+    /// following call must be for `next`. `SMTPTransaction` decides every step; this carries them out.
     func send(_ message: OutgoingMessage, then next: OutgoingMessage?) -> DeliveryResult {
         if let waiting = envelopeInFlight, waiting != message.id {
             // The worker moved on without the message whose commands are on the wire: start clean.
             disconnect(quit: false)
         }
-        guard MailAddress.isPlausible(message.sender) else {
-            return .failed(reply: "the sender address in mail.from is not a valid address", unknownUser: false)
-        }
-        guard MailAddress.isPlausible(message.recipient) else {
-            return .failed(reply: "the recipient address is not a valid address", unknownUser: false)
-        }
-        var reopened = false
+        var transaction = SMTPTransaction(message, then: next)
+        var action = transaction.start(on: socket < 0 ? nil : SMTPTransaction.Connection(
+            pipelining: pipelining, used: transactions > 0, envelopeSent: envelopeInFlight == message.id))
+        envelopeInFlight = nil
         while true {
-            if socket < 0, let down = connect() { return down }
-            switch transaction(message, then: next) {
-            case .done(let result):
+            switch action {
+            case .connect, .reconnect:
+                if action == .reconnect { disconnect(quit: false) }
+                if let down = connect() { return down }
+                action = transaction.connected(pipelining: pipelining)
+            case .write(let bytes):
+                do {
+                    try write(bytes)
+                    action = transaction.written()
+                } catch {
+                    action = transaction.failed(Self.text(of: error))
+                }
+            case .readReply:
+                do {
+                    action = transaction.received(try readReply())
+                } catch {
+                    action = transaction.failed(Self.text(of: error))
+                }
+            case .finish(let result, let fate):
+                switch fate {
+                case .keep(let nextInFlight): envelopeInFlight = nextInFlight ? next?.id : nil
+                case .close: disconnect(quit: false)
+                }
                 transactions += 1
                 return result
-            case .idleConnectionLost(let why):
-                // Nothing of this message reached the server: open a new connection and try once more.
-                disconnect(quit: false)
-                if reopened { return .deferred(reply: why) }
-                reopened = true
             }
         }
-    }
-
-    private enum Outcome {
-        case done(DeliveryResult)
-        /// The connection failed before the first reply of the transaction: nothing was delivered.
-        case idleConnectionLost(String)
     }
 
     /// The connection cannot be used any more (closed, timed out, garbled): why, for the outbox.
@@ -147,96 +153,8 @@ final class CurlSMTPConnection: @unchecked Sendable {
         let text: String
     }
 
-    private func transaction(_ message: OutgoingMessage, then next: OutgoingMessage?) -> Outcome {
-        let wasUsed = transactions > 0
-        let envelopeSent = envelopeInFlight == message.id
-        envelopeInFlight = nil
-        // MAIL FROM, RCPT TO, DATA: together when pipelining, else one at a time.
-        var replies: [SMTPReply] = []
-        do {
-            if pipelining {
-                if !envelopeSent {
-                    output.removeAll(keepingCapacity: true)
-                    SMTPWire.envelope(sender: message.sender, recipient: message.recipient, into: &output)
-                    try write(output)
-                }
-                for _ in 0..<3 {
-                    let r = try readReply()
-                    replies.append(r)
-                    if r.code == 421 { break }   // the server is closing the connection
-                }
-            } else {
-                for command in ["MAIL FROM:<\(message.sender)>\r\n", "RCPT TO:<\(message.recipient)>\r\n", "DATA\r\n"] {
-                    try write(Array(command.utf8))
-                    let r = try readReply()
-                    replies.append(r)
-                    if !(r.isPositive || r.code == 354) { break }
-                }
-            }
-        } catch let fault as Fault {
-            disconnect(quit: false)
-            if replies.isEmpty && wasUsed { return .idleConnectionLost(fault.text) }
-            if let refused = replies.first(where: { !$0.isPositive }) { return .done(result(refused)) }
-            let after = replies.last.map { " after \"\(DeliveryResult.redactAddresses($0.line))\"" } ?? ""
-            return .done(.deferred(reply: fault.text + after))
-        } catch {
-            disconnect(quit: false)
-            return .done(.deferred(reply: "\(error)"))
-        }
-        if replies.count == 1, replies[0].code == 421, wasUsed {
-            // An idle connection the server is closing (a 421 timeout) before taking anything.
-            return .idleConnectionLost(DeliveryResult.redactAddresses(replies[0].line))
-        }
-        let go = replies.count == 3 && replies[2].code == 354
-        if let refused = replies.prefix(2).first(where: { !$0.isPositive }) ?? (go ? nil : replies.last) {
-            // Refused before the data: this message only. End the transaction and keep the connection.
-            if refused.code == 421 || replies.contains(where: { $0.code == 421 }) {
-                disconnect(quit: false)
-            } else {
-                var cleanup: [UInt8] = []
-                if go { cleanup += Array(".\r\n".utf8) }   // a server that said 354 anyway gets empty data
-                cleanup += Array("RSET\r\n".utf8)
-                do {
-                    try write(cleanup)
-                    if go { _ = try readReply() }
-                    _ = try readReply()
-                } catch {
-                    disconnect(quit: false)
-                }
-            }
-            if !replies[0].isPositive {
-                // MAIL FROM refused: the envelope sender is always mail.from, so this is the relay
-                // refusing muster (no AUTH, a sender it will not relay for), not this recipient.
-                // Every message would get the same: defer them all and say why, fail none for good.
-                let line = DeliveryResult.redactAddresses(refused.line)
-                return .done(.deferred(reply: "\(line) (the relay refused the sender, mail.from)", transportDown: true))
-            }
-            return .done(result(refused))
-        }
-        // The data, and behind it the next message's commands.
-        output.removeAll(keepingCapacity: true)
-        SMTPWire.data(message.data, into: &output)
-        if pipelining, let next, MailAddress.isPlausible(next.sender), MailAddress.isPlausible(next.recipient) {
-            SMTPWire.envelope(sender: next.sender, recipient: next.recipient, into: &output)
-            envelopeInFlight = next.id
-        }
-        let final: SMTPReply
-        do {
-            try write(output)
-            final = try readReply()
-        } catch let fault as Fault {
-            disconnect(quit: false)
-            return .done(.deferred(reply: "\(fault.text) after \"\(DeliveryResult.redactAddresses(replies[2].line))\""))
-        } catch {
-            disconnect(quit: false)
-            return .done(.deferred(reply: "\(error)"))
-        }
-        if final.code == 421 { disconnect(quit: false) }
-        return .done(result(final))
-    }
-
-    private func result(_ reply: SMTPReply) -> DeliveryResult {
-        DeliveryResult.classify(code: reply.code, reply: DeliveryResult.redactAddresses(reply.line))
+    private static func text(of error: any Error) -> String {
+        (error as? Fault)?.text ?? "\(error)"
     }
 
     // MARK: The connection
