@@ -60,6 +60,8 @@ public struct LinkToken: Sendable, Hashable {
     static let version: UInt8 = 1
     /// Topic names are cut to this many bytes when signing (they are short words: `ballots`).
     static let maxTopicBytes = 64
+    /// Expiries are whole seconds below this, so that a Date carries them exactly.
+    static let maxExpirySeconds: UInt64 = 1 << 53
 
     var payload: [UInt8] {
         var out: [UInt8] = [Self.version, action.purpose.rawValue]
@@ -99,7 +101,9 @@ public struct LinkToken: Sendable, Hashable {
             guard let e = r.varint(), let a = r.byte().flatMap(RSVPAnswer.init(rawValue:)) else { return nil }
             action = .rsvp(memberID: memberID, eventID: Int64(bitPattern: e), answer: a)
         }
-        guard let seconds = r.varint(), r.atEnd, seconds <= UInt64(Int64.max) else { return nil }
+        // An expiry past 2^53 s cannot be held exactly by a Date: it would sign again as another
+        // number (2^63 - 1 comes back as 2^63, which this refuses). No date muster writes is near it.
+        guard let seconds = r.varint(), r.atEnd, seconds < Self.maxExpirySeconds else { return nil }
         expires = seconds == 0 ? nil : Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 

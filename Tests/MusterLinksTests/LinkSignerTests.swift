@@ -166,4 +166,17 @@ import Testing
         #expect(Base64URL.decode("-_9") == nil)  // leftover bits set: a second spelling of the same bytes
         #expect(Base64URL.decode("A") == nil)
     }
+
+    @Test func aPayloadWithAnExpiryNoDateHoldsIsRefused() throws {
+        // Given the payload fuzz/ found (fuzz-link, crash-db78bdf4): an RSVP whose expiry is 2^63 - 1 s
+        let found = Data(base64Encoded: "AQED////////0gFgAv///////////wA=")!.dropFirst()  // the first byte picks the harness's mode
+        // Then it is refused, where it used to decode to a token that, encoded again, decoded to nothing
+        #expect(LinkToken(payload: Array(found)) == nil)
+        // And the largest expiry a Date holds exactly still goes round
+        let t = LinkToken(action: .voted(memberID: 1, ballotID: 2), expires: Date(timeIntervalSince1970: 9_007_199_254_740_991))
+        #expect(LinkToken(payload: t.payload) == t)
+        var atLimit = Array(t.payload.dropLast(8))
+        LinkToken.appendVarint(LinkToken.maxExpirySeconds, to: &atLimit)
+        #expect(LinkToken(payload: atLimit) == nil)
+    }
 }
