@@ -213,6 +213,10 @@ struct SMTPTransaction {
             // Every message would get the same: defer them all and say why, fail none for good.
             let line = DeliveryResult.redactAddresses(refused.line)
             result = .deferred(reply: "\(line) (the relay refused the sender, mail.from)", transportDown: true)
+        } else if refused.isPositive {
+            // DATA answered with 2xx instead of 354: the data never went, so nothing was delivered.
+            let line = DeliveryResult.redactAddresses(refused.line)
+            result = .deferred(reply: "the server answered DATA with \"\(line)\" instead of 354")
         } else {
             result = Self.classify(refused)
         }
