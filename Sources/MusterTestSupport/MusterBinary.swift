@@ -24,8 +24,16 @@ public enum MusterBinary {
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
+        try runProgram(try require(), arguments, in: directory, environment: environment)
+    }
+
+    /// Runs `program ARGS` in `directory` with `environment` added to this process's, and returns
+    /// its status and output (written to files, so that neither stream can fill and block).
+    public static func runProgram(_ program: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try require())
+        p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

@@ -264,27 +264,7 @@ import Testing
     }
 }
 
-/// Runs `arguments` (through /usr/bin/env) in `directory` with `environment` added to this process's,
-/// and returns its status and output (written to files, so that neither stream can fill and block).
+/// Runs `arguments` (through /usr/bin/env) in `directory` with `environment` added to this process's.
 func runIn(_ directory: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = arguments
-    p.currentDirectoryURL = URL(fileURLWithPath: directory)
-    p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let files = try TemporaryDirectory()
-    let outPath = files.file("out"), errPath = files.file("err")
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    try out.close(); try err.close()
-    return (p.terminationStatus,
-            String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
-            String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
+    try MusterBinary.runProgram("/usr/bin/env", arguments, in: directory, environment: environment)
 }
