@@ -25,3 +25,22 @@ mail:
 ${2:-}
 YAML
 }
+
+# write_welcome_rule DIR: DIR/schedules/welcome.yaml (a welcome due the day a member joins, no 'at')
+# and its template DIR/templates/welcome.mustache, for the scripts that time a new member's welcome.
+write_welcome_rule() {
+    mkdir -p "$1/schedules" "$1/templates"
+    cat >"$1/schedules/welcome.yaml" <<'YAML'
+kind: sequence
+anchor: joined_on
+topic: welcome
+steps:
+  - { after: 0d, template: welcome }
+YAML
+    cat >"$1/templates/welcome.mustache" <<'TEXT'
+---
+subject: "Welcome, {{member.first_name}}"
+---
+Hello {{member.first_name}}, welcome to {{organisation.name}}.
+TEXT
+}

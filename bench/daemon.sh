@@ -19,6 +19,7 @@ IDLE_SECONDS=${IDLE_SECONDS:-60}
 
 swift build -c release --product muster >&2
 BIN=$PWD/.build/release/muster
+. bench/common.sh   # write_welcome_rule
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
@@ -46,19 +47,7 @@ mail:
   tls: none
   concurrency: 2
 YAML
-cat > "$D/schedules/welcome.yaml" <<'YAML'
-kind: sequence
-anchor: joined_on
-topic: welcome
-steps:
-  - { after: 0d, template: welcome }
-YAML
-cat > "$D/templates/welcome.mustache" <<'TEXT'
----
-subject: "Welcome, {{member.first_name}}"
----
-Hello {{member.first_name}}, welcome to {{organisation.name}}.
-TEXT
+write_welcome_rule "$D"
 "$BIN" --config "$D/muster.yaml" init --demo --members 1000 >/dev/null
 "$BIN" --config "$D/muster.yaml" run --log-level debug 2> "$D/run.log" &
 DAEMON=$!; PIDS+=($DAEMON)

@@ -37,20 +37,7 @@ make_scratch
 now() { date +%s.%N; }
 
 export MUSTER_LINK_SECRET="bench-secret-bench-secret-bench-secret-bench-secret"
-mkdir -p "$TMP/schedules" "$TMP/templates"
-cat >"$TMP/schedules/welcome.yaml" <<'YAML'
-kind: sequence
-anchor: joined_on
-topic: welcome
-steps:
-  - { after: 0d, template: welcome }
-YAML
-cat >"$TMP/templates/welcome.mustache" <<'TEXT'
----
-subject: "Welcome, {{member.first_name}}"
----
-Hello {{member.first_name}}, welcome to {{organisation.name}}.
-TEXT
+write_welcome_rule "$TMP"
 write_config "$TMP" "schedules: $TMP/schedules
 templates: $TMP/templates
 links:
