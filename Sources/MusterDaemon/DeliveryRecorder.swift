@@ -1,93 +1,116 @@
-// Recording each message's result before its connection sends another: the RFC 1047 window, with group commit.
+// Recording each message's result before its connection sends another (the RFC 1047 window): a
+// journal line at once, the outbox in batches.
 import Foundation
 import Logging
 import MusterCore
 import MusterMail
 import MusterStore
 
-/// Records delivery results as a transport settles them, durably, one connection's message at a time.
+/// Records delivery results as a transport settles them: durably at once in the delivery journal,
+/// and in the outbox a batch at a time.
 ///
 /// A transport calls `settle` from the thread of the connection that got the final reply, and
-/// sends nothing more on that connection until it returns. So when muster is killed, the messages
-/// a server accepted but the outbox does not yet call `sent` are at most one per connection: the
+/// sends nothing more on that connection until it returns. `settle` returns once the reply is a
+/// line in the `DeliveryJournal` (one `write(2)`), so when muster is killed the messages a server
+/// accepted but neither the journal nor the outbox holds are at most one per connection: the
 /// RFC 1047 window that DESIGN.md promises, and the only messages `recover` can repeat.
 ///
-/// Results arriving together from several connections are committed in one transaction (group
-/// commit): the first waiting thread commits everything pending, the others wait for it and find
-/// their result already recorded. With one connection that is one transaction a message; with
-/// four, a commit usually carries the results of all four. The bound stays one per connection,
-/// because no connection goes on before its own result is in a committed transaction.
+/// The journaled results are folded into `muster_outbox` in one transaction every `foldEvery`
+/// results (or once the oldest waiting is `foldAfter` seconds old), by the settling thread that
+/// crosses the mark while the other connections go on; `finish` folds the rest and empties the
+/// journal. One commit a message (what this replaced) halved one connection's delivery rate.
 ///
-///     let recorder = DeliveryRecorder(batch: entries, outbox: outbox, now: now, logger: logger)
+///     let recorder = try DeliveryRecorder(batch: entries, outbox: outbox, journal: journal, now: now, logger: logger)
 ///     await transport.send(messages, settle: recorder.settle)
+///     try recorder.finish()
 ///     recorder.results   // one per entry; nil where nothing was settled
 final class DeliveryRecorder: @unchecked Sendable {
     let batch: [OutboxEntry]
     let outbox: OutboxStore
+    let journal: DeliveryJournal
     let now: Date
     let logger: Logger
+    /// Results folded into the outbox in one transaction.
+    let foldEvery: Int
+    /// Seconds a journaled result waits at most for its fold (checked as results arrive).
+    let foldAfter: Double
 
     private let condition = NSCondition()
     private var pending: [(index: Int, result: DeliveryResult)] = []
-    /// Results handed in, and how many of them (in order) are committed.
-    private var handedIn = 0
-    private var committed = 0
-    private var committing = false
+    private var oldestPending: UInt64 = 0
+    private var folding = false
     private var settled: [DeliveryResult?]
     private var error: (any Error)?
 
-    init(batch: [OutboxEntry], outbox: OutboxStore, now: Date, logger: Logger) {
-        self.batch = batch; self.outbox = outbox; self.now = now; self.logger = logger
+    init(batch: [OutboxEntry], outbox: OutboxStore, journal: DeliveryJournal, now: Date, logger: Logger,
+         foldEvery: Int = 256, foldAfter: Double = 0.5) {
+        self.batch = batch; self.outbox = outbox; self.journal = journal; self.now = now; self.logger = logger
+        self.foldEvery = foldEvery; self.foldAfter = foldAfter
         settled = Array(repeating: nil, count: batch.count)
     }
 
-    /// The result of each entry of the batch once recorded; nil for those never settled.
+    /// The result of each entry of the batch once journaled; nil for those never settled.
     var results: [DeliveryResult?] { condition.withLock { settled } }
 
     /// The error that stopped recording, if any.
     var failure: (any Error)? { condition.withLock { error } }
 
-    /// Records `result` for the batch's entry `index` and returns once it is committed (or throws
-    /// when recording failed: then the transport takes no more messages).
+    /// Journals `result` for the batch's entry `index` and returns once the line is written (or
+    /// throws when recording failed: then the transport takes no more messages). Every
+    /// `foldEvery` results, the caller also folds what waits into the outbox.
     @Sendable func settle(_ index: Int, _ result: DeliveryResult) throws {
         condition.lock()
         defer { condition.unlock() }
         if let error { throw error }
+        do {
+            try journal.append(.init(id: batch[index].id, now: now, result: result))
+        } catch {
+            self.error = error
+            throw error
+        }
+        settled[index] = result
+        let clock = DispatchTime.now().uptimeNanoseconds
+        if pending.isEmpty { oldestPending = clock }
         pending.append((index, result))
-        handedIn += 1
-        let mine = handedIn
-        while committed < mine {
-            if let error { throw error }
-            if committing {
-                condition.wait()
-                continue
-            }
-            // Lead: commit everything handed in so far, outside the lock.
-            committing = true
-            let work = pending
-            pending.removeAll(keepingCapacity: true)
-            let through = handedIn
-            condition.unlock()
-            var failed: (any Error)?
-            do {
-                try outbox.record(work.map { (batch[$0.index].id, $0.result) }, now: now)
-            } catch {
-                failed = error
-            }
-            condition.lock()
-            committing = false
-            if let failed {
-                error = failed
-            } else {
-                committed = through
-                for w in work { settled[w.index] = w.result }
-            }
-            condition.broadcast()
-            if failed == nil {
-                condition.unlock()
-                log(work)
-                condition.lock()
-            }
+        let due = pending.count >= foldEvery || Double(clock &- oldestPending) / 1e9 >= foldAfter
+        if due && !folding { try fold() }
+    }
+
+    /// Folds everything still waiting into the outbox and empties the journal. Call once the
+    /// transport's `send` has returned.
+    func finish() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while folding { condition.wait() }
+        if let error { throw error }
+        if !pending.isEmpty { try fold() }
+        do {
+            try journal.clear()
+        } catch {
+            self.error = error
+            throw error
+        }
+    }
+
+    /// Commits what is pending, outside the lock (held on entry and on return).
+    private func fold() throws {
+        folding = true
+        let work = pending
+        pending.removeAll(keepingCapacity: true)
+        condition.unlock()
+        var failed: (any Error)?
+        do {
+            try outbox.record(work.map { (batch[$0.index].id, $0.result) }, now: now)
+            log(work)
+        } catch {
+            failed = error
+        }
+        condition.lock()
+        folding = false
+        condition.broadcast()
+        if let failed {
+            error = failed
+            throw failed
         }
     }
 

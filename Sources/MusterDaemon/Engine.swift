@@ -81,8 +81,8 @@ public struct PassSummary: Sendable {
 /// A pass plans (`plan(now:scope:lookahead:into:)`), expires what waited too long, enqueues what
 /// is new and delivers what is due, all reckoned from `now`: due times, retries
 /// (`next attempt = now + backoff`), expiry, grace and `sent_at`. Each message's result is
-/// recorded durably before the next message goes out on its connection (`DeliveryRecorder`), so a
-/// kill can repeat at most one message per connection.
+/// journaled before the next message goes out on its connection and folded into the outbox in
+/// batches (`DeliveryRecorder`, `DeliveryJournal`), so a kill can repeat at most one message per connection.
 public struct Engine: Sendable {
     public let district: District
     public let transport: any MailTransport
@@ -100,7 +100,15 @@ public struct Engine: Sendable {
     /// Puts messages a crash left `sending` back in the queue with the same bytes and Message-ID.
     /// Call once when a process starts, before the first pass.
     @discardableResult
+    ///
+    /// First the delivery journal: replies that arrived before the crash but were not yet folded
+    /// into the outbox are recorded (sent, deferred, failed) and do not repeat. What is still
+    /// `sending` after that had no reply recorded anywhere, at most one per connection.
     public func recover(now: Date) throws -> Int {
+        let journal = try DeliveryJournal(databasePath: district.store.path)
+        let replayed = try outbox.replay(try DeliveryJournal.records(at: journal.path))
+        try journal.clear()
+        if replayed > 0 { logger.notice("recovered=\(replayed) status=recorded reason=\"replies journaled before a crash or kill\"") }
         let n = try outbox.recoverInFlight(now: now)
         if n > 0 { logger.notice("recovered=\(n) status=requeued reason=\"in flight at a crash or kill\"") }
         return n
@@ -278,11 +286,13 @@ public struct Engine: Sendable {
             }
         }
         guard !ready.isEmpty else { return false }
-        let recorder = DeliveryRecorder(batch: ready, outbox: outbox, now: now, logger: logger)
+        let journal = try DeliveryJournal(databasePath: district.store.path)
+        let recorder = DeliveryRecorder(batch: ready, outbox: outbox, journal: journal, now: now, logger: logger)
         let sender = district.config.mail.from.address
         await transport.send(
             ready.map { OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient!, messageID: $0.messageID, data: $0.message!) },
             settle: recorder.settle)
+        try? recorder.finish()
         let settled = recorder.results
         var down = 0
         var unsettled: [Int64] = []
@@ -298,7 +308,7 @@ public struct Engine: Sendable {
         if let failure = recorder.failure {
             // Results could not be recorded (a full disk, a lost database): what was never tried
             // goes back to the queue; what was tried but not recorded stays `sending` for
-            // `recover` (it may have been delivered).
+            // `recover` (it may have been delivered; its reply may be in the journal).
             try? outbox.release(ids: unsettled, now: now)
             throw failure
         }

@@ -17,8 +17,9 @@ import MusterCore
 ///     try outbox.expire(now: now)
 ///     let batch = try outbox.claimDue(now: now, limit: 500)
 ///     await transport.send(messages) { i, result in            // as each result is final
-///         try outbox.record([(batch[i].id, result)], now: now)
+///         try journal.append(.init(id: batch[i].id, now: now, result: result))
 ///     }
+///     try outbox.record(results, now: now)                     // folded in, a batch at a time
 public struct OutboxStore: Sendable {
     public let pool: DatabasePool
     public let policy: RetryPolicy
@@ -108,47 +109,60 @@ public struct OutboxStore: Sendable {
     /// every other queued entry to it.
     @discardableResult
     public func record(_ results: [(id: Int64, result: DeliveryResult)], now: Date) throws -> [OutboxTransition?] {
-        let stamp = ISOTime.format(now)
-        return try pool.write { db in
-            // Cached statements: a batch of thousands prepares each statement once.
-            let select = try db.cachedStatement(sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?")
-            let update = try db.cachedStatement(sql: """
-                UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
-                    reason = ?, updated_at = ?, sent_at = ?
-                WHERE id = ?
-                """)
-            var transitions: [OutboxTransition?] = []
-            transitions.reserveCapacity(results.count)
-            for (id, result) in results {
-                guard let row = try Row.fetchOne(select, arguments: [id])
-                else { transitions.append(nil); continue }
-                let entry = OutboxEntry(row: row, withMessage: false)
-                let t = OutboxTransition.after(result, entry: entry.status, now: now, policy: policy)
-                transitions.append(t)
-                if entry.state.isFinal { continue }
-                var reply = entry.lastReply
-                var reason: String? = entry.reason
-                for action in t.actions {
-                    switch action {
-                    case .recordReply(let r): reply = r
-                    case .suppressAddress(let why):
-                        guard let address = entry.recipient, !address.isEmpty else { break }
-                        try OutboxStore.insertSuppression(db, .bounced, memberID: entry.memberID, email: address,
-                                                          topic: "*", reason: why, now: now)
-                        try db.execute(sql: """
-                            UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
-                            WHERE state = 'queued' AND lower(recipient) = ? AND id != ?
-                            """, arguments: [LateSuppression.addressBounced.reason, stamp, address.lowercased(), id])
-                    }
-                }
-                if let why = t.reason { reason = why }
-                try update.execute(arguments: [
-                        t.state.rawValue, t.attempts, t.nextAttemptAt.map(ISOTime.format) ?? ISOTime.format(entry.nextAttemptAt),
-                        reply, reason, stamp, t.state == .sent ? stamp : nil, id,
-                    ])
-            }
-            return transitions
+        try pool.write { db in
+            try results.map { try apply(db, id: $0.id, result: $0.result, now: now, onlySending: false) }
         }
+    }
+
+    /// After a crash: the journaled replies whose entries are still `sending` are recorded, each
+    /// with the `now` of the pass that sent it; entries the outbox already moved on are left alone.
+    /// Returns how many were recorded.
+    @discardableResult
+    public func replay(_ records: [DeliveryJournal.Record]) throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        return try pool.write { db in
+            var n = 0
+            for r in records where try apply(db, id: r.id, result: r.result, now: r.now, onlySending: true) != nil { n += 1 }
+            return n
+        }
+    }
+
+    /// One result through `OutboxTransition`, in the caller's transaction.
+    private func apply(_ db: Database, id: Int64, result: DeliveryResult, now: Date, onlySending: Bool) throws -> OutboxTransition? {
+        let stamp = ISOTime.format(now)
+        // Cached statements: a batch of thousands prepares each statement once.
+        let select = try db.cachedStatement(sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?")
+        let update = try db.cachedStatement(sql: """
+            UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
+                reason = ?, updated_at = ?, sent_at = ?
+            WHERE id = ?
+            """)
+        guard let row = try Row.fetchOne(select, arguments: [id]) else { return nil }
+        let entry = OutboxEntry(row: row, withMessage: false)
+        if onlySending && entry.state != .sending { return nil }
+        let t = OutboxTransition.after(result, entry: entry.status, now: now, policy: policy)
+        if entry.state.isFinal { return t }
+        var reply = entry.lastReply
+        var reason: String? = entry.reason
+        for action in t.actions {
+            switch action {
+            case .recordReply(let r): reply = r
+            case .suppressAddress(let why):
+                guard let address = entry.recipient, !address.isEmpty else { break }
+                try OutboxStore.insertSuppression(db, .bounced, memberID: entry.memberID, email: address,
+                                                  topic: "*", reason: why, now: now)
+                try db.execute(sql: """
+                    UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
+                    WHERE state = 'queued' AND lower(recipient) = ? AND id != ?
+                    """, arguments: [LateSuppression.addressBounced.reason, stamp, address.lowercased(), id])
+            }
+        }
+        if let why = t.reason { reason = why }
+        try update.execute(arguments: [
+                t.state.rawValue, t.attempts, t.nextAttemptAt.map(ISOTime.format) ?? ISOTime.format(entry.nextAttemptAt),
+                reply, reason, stamp, t.state == .sent ? stamp : nil, id,
+            ])
+        return t
     }
 
     /// At start-up: entries left in `sending` by a crash go back to `queued`, bytes, Message-ID and

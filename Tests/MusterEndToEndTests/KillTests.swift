@@ -26,6 +26,8 @@ extension DaemonProcessTests {
             /// Per start: the number of entries `sending` before it, and its `daemon=started` line.
             var starts: [(expected: Int, line: String)] = []
             var lastExit: Int32 = -1
+            /// Replies in the journal and not yet in the outbox, summed over the kills.
+            var journaledAtKills = 0
         }
         let runs = try await offPool { () throws -> Runs in
             var r = Runs()
@@ -40,8 +42,13 @@ extension DaemonProcessTests {
                 daemon.signal(SIGKILL)
                 daemon.waitForExit()
                 r.kills += 1
-                let sending = try district.sql("SELECT message_id FROM muster_outbox WHERE state = 'sending';")
-                    .split(separator: "\n").map(String.init)
+                // In flight: `sending` in the outbox and no reply in the delivery journal either
+                // (a journaled reply is recorded at the next start, not repeated).
+                let journaled = Set(Self.journaledIDs(district))
+                r.journaledAtKills += journaled.count
+                let sending = try district.sql("SELECT id || ' ' || message_id FROM muster_outbox WHERE state = 'sending';")
+                    .split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1).map(String.init) }
+                    .filter { !journaled.contains($0[0]) }.map { $0[1] }
                 r.inFlightAtKills.formUnion(sending)
                 expected = sending.count
                 if try district.sql("SELECT count(*) FROM muster_outbox WHERE state IN ('queued','sending');") == "0" { break }
@@ -59,6 +66,7 @@ extension DaemonProcessTests {
         let inFlightAtKills = runs.inFlightAtKills, kills = runs.kills
         for (expected, line) in runs.starts { #expect(line.hasSuffix("recovered=\(expected)"), "\(line)") }
         #expect(runs.lastExit == 0)
+        #expect(Self.journaledIDs(district).isEmpty, "a graceful stop leaves the delivery journal empty")
 
         // Then: the outbox planned each message once and sent them all.
         #expect(try await district.sql("SELECT state || ' ' || count(*) FROM muster_outbox GROUP BY state;") == "sent \(members)")
@@ -86,7 +94,16 @@ extension DaemonProcessTests {
         #expect(!inFlightAtKills.isEmpty, "no kill found a message in flight, so the test proved nothing")
         print("kill test: \(kills) kills at concurrency \(concurrency), \(inFlightAtKills.count) claimed at a kill, "
             + "\(repeats) repeats (bound \(concurrency * kills)), \(received.count) received for \(members) messages; "
-            + "recovered at starts: \(runs.starts.map(\.expected))")
+            + "recovered at starts: \(runs.starts.map(\.expected)), replies journaled but not yet folded at the kills: \(runs.journaledAtKills)")
+    }
+
+    /// The outbox ids in the district's delivery journal (`muster.sqlite-deliveries`).
+    static func journaledIDs(_ district: DaemonDistrict) -> [String] {
+        let text = (try? String(contentsOfFile: district.database + "-deliveries", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: " ")
+            return f.count > 2 && f[0] == "v1" ? String(f[1]) : nil
+        }
     }
 }
 }
