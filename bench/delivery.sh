@@ -13,6 +13,11 @@
 #                              (for a before/after comparison against another commit's build)
 #   MUSTER_BENCH_TRANSPORT=1   also SMTPTransport alone, prebuilt messages, via the debug test
 #                              MusterMailTests/SMTPBenchmark
+#   MUSTER_BEFORE=PATH         before/after in one run: after the table, ROUNDS rounds alternating
+#                              this binary (before) and the one timed above (after), each round
+#                              beside smtp-source on the same sink, medians printed
+#                              (a busy machine moves every figure; alternating keeps them comparable)
+#   MUSTER_BENCH_ROUNDS=N      rounds for MUSTER_BEFORE (default 3)
 #
 # muster's district: the demo district of COUNT members (init --demo, release build), every member
 # made active and mailable, its events replaced by one district-wide meeting whose day-before
@@ -165,4 +170,40 @@ if [ "${MUSTER_BENCH_TRANSPORT:-0}" = "1" ]; then
   MUSTER_BENCH_SMTP="127.0.0.1:$PORT" MUSTER_BENCH_COUNT="$COUNT" \
     swift test --skip-build --filter SMTPBenchmark 2>/dev/null | grep '^BENCH' | sed 's/^BENCH //' |
     while IFS='|' read -r label value; do row "$label" "$value"; done
+fi
+
+# --- before and after in one run, alternating, beside smtp-source ------------------------------
+if [ -n "${MUSTER_BEFORE:-}" ] && [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
+  AFTER="$MUSTER"; ROUNDS="${MUSTER_BENCH_ROUNDS:-3}"
+  median() { python3 -c "import sys, statistics; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.0f}')" "$@"; }
+  declare -A R
+  for round in $(seq "$ROUNDS"); do
+    for who in before after; do
+      [ "$who" = before ] && MUSTER="$MUSTER_BEFORE" || MUSTER="$AFTER"
+      R[$who-1]+=" $(rate "$COUNT" "$(run_tick 1)")"
+      R[$who-4]+=" $(rate "$COUNT" "$(run_tick 4)")"
+      split_tick; R[$who-del]+=" $(rate "$COUNT" "$DEL")"
+    done
+    for sessions in 1 4; do
+      R[source-$sessions]+=" $(rate "$COUNT" "$(timed "$SOURCE" -d -s "$sessions" -m "$COUNT" -l "$SIZE" -f bench@example.org -t sink@example.org 127.0.0.1:"$PORT")")"
+    done
+  done
+  echo
+  echo "Before ($MUSTER_BEFORE) and after ($AFTER), $ROUNDS alternating rounds, medians (each round's figures in brackets):"
+  for k in source-1 source-4 before-1 after-1 before-4 after-4 before-del after-del; do
+    label="$k"
+    case "$k" in
+      source-1) label="smtp-source -d, 1 connection";; source-4) label="smtp-source -d, 4 connections";;
+      before-1) label="before: tick end to end, 1 connection";; after-1) label="after: tick end to end, 1 connection";;
+      before-4) label="before: tick end to end, 4 connections";; after-4) label="after: tick end to end, 4 connections";;
+      before-del) label="before: deliver and record, 1 connection";; after-del) label="after: deliver and record, 1 connection";;
+    esac
+    # shellcheck disable=SC2086
+    printf '%-50s %8s msg/s  [%s ]\n' "$label" "$(median ${R[$k]})" "${R[$k]}"
+  done
+  # shellcheck disable=SC2086
+  for who in before after; do
+    ratio "$who: 1 connection / smtp-source 1" "$(median ${R[$who-1]})" "$(median ${R[source-1]})" 2.0
+    ratio "$who: 4 connections / smtp-source 4" "$(median ${R[$who-4]})" "$(median ${R[source-4]})" 0.4
+  done
 fi
