@@ -156,3 +156,57 @@ extension DaemonProcessTests {
     }
 }
 }
+
+extension DaemonProcessTests {
+@Suite struct EventChangeDaemonTests {
+    /// Given a running daemon whose meeting reminder (the day before) has gone to three members,
+    /// when another program (the sqlite3 CLI) moves the meeting,
+    /// then the three change notices arrive within 2 seconds.
+    @Test func aMeetingMovedByAnotherProgramIsNoticedWithinTwoSeconds() async throws {
+        let server = try await startTestServer()
+        let meeting = """
+            kind: event
+            events: { kind: meeting }
+            recipients: invited
+            topic: meetings
+            calendar: true
+            changed: moved
+            cancelled: moved
+            steps:
+              - { before: 1d, template: note }
+
+            """
+        let district = try await DaemonDistrict.make(transport: server.url, extraRules: ["meeting": meeting])
+        try district.dir.write("templates/moved.mustache", """
+            ---
+            subject: "Moved: {{event.title}} is now {{event.starts}}"
+            ---
+            Hello {{member.first_name}}, it was {{change.previous_starts}}.
+
+            """)
+        try await district.addMembers(3)
+        // The reminder was due at 11:00, an hour before the daemon starts: within its grace.
+        try await district.sql("""
+            INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'Branch meeting', '2026-11-24T11:00:00Z');
+            """)
+        let daemon = try DaemonProcess(district, arguments: ["--now", "2026-11-23T12:00:00Z"])
+        let (arrived, seconds) = try await offPool { () throws -> (Bool, Double) in
+            try daemon.waitForLog("pass=everything reason=start")
+            guard try eventually(5, { try server.received().count == 3 }) else { return (false, 0) }
+            usleep(300_000)
+            let moved = Date()
+            try district.sql("UPDATE events SET starts_at = '2026-11-24T15:00:00Z' WHERE id = 1;")
+            let arrived = try eventually(5) { try server.received().count == 6 }
+            return (arrived, Date().timeIntervalSince(moved))
+        }
+
+        #expect(arrived, "\(daemon.log)")
+        #expect(seconds <= 2, "took \(seconds) s")
+        let notices = try EventMail.all(server).dropFirst(3)
+        #expect(notices.allSatisfy { $0.subject == "Moved: Branch meeting is now Tuesday 24 November, 15:00" })
+        #expect(notices.allSatisfy { $0.text.contains("it was Tuesday 24 November, 11:00") && $0.calendar?.sequence == 1 })
+        daemon.signal(SIGTERM)
+        #expect(try await offPool { daemon.waitForExit() } == 0)
+    }
+}
+}
