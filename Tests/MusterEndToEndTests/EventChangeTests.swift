@@ -100,6 +100,31 @@ extension DaemonProcessTests {
         #expect(try h.strings("SELECT count(*) FROM muster_outbox WHERE state = 'queued'") == ["0"])
     }
 
+    @Test func aReminderQueuedBeforeAChangeGoesWithTheNewDetailsAndItsMessageID() async throws {
+        let server = try SMTPTestServer()
+        let h = try Self.district(server)
+        // Given the week-before reminders were rendered and queued while the relay was down
+        let down = try h.tickBinary("2030-12-04T09:00:00Z", transport: "smtp://127.0.0.1:\(try closedPort())")
+        #expect(down.status == 3)
+        let ids = try h.strings("SELECT message_id FROM muster_outbox WHERE step = 1 ORDER BY member_id")
+        #expect(ids.count == 3)
+        // When the meeting moves to another place and a day later, and muster ticks with the relay back
+        try h.execute("UPDATE events SET starts_at = '2030-12-12T18:30:00Z', location = 'Poole' WHERE id = 1")
+        #expect(try h.tickBinary("2030-12-04T10:00:00Z").status == 0)
+        // Then the reminders go with the new date and place, under the Message-IDs they were queued with
+        let mails = try EventMail.all(server)
+        let received = try server.received()
+        let reminders = zip(mails, received).filter { $0.0.subject.hasPrefix("District meeting:") }
+        #expect(reminders.count == 3)
+        #expect(reminders.allSatisfy { $0.0.subject == "District meeting: Thursday 12 December, 18:30" && $0.0.text.contains("Where: Poole") })
+        #expect(reminders.allSatisfy { $0.0.calendar?.sequence == 1 })
+        #expect(Set(reminders.compactMap { $0.1.messageID }) == Set(ids))
+        // and only the registrants, who had been told nothing yet but are expected, get a notice
+        let notices = zip(mails, received).filter { $0.0.subject.hasPrefix("Changed:") }
+        #expect(notices.map { $0.1.rcptTos[0] }.sorted() == ["m1@example.org", "m4@example.org"])
+        #expect(notices.allSatisfy { $0.0.text.contains("It was at:    Wareham") && $0.0.text.contains("It is now at: Poole") })
+    }
+
     @Test func aDeletedEventIsACancelledOne() async throws {
         let server = try SMTPTestServer()
         let h = try Self.district(server)
