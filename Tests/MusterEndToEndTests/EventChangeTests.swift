@@ -162,6 +162,11 @@ extension DaemonProcessTests {
             INSERT INTO events(id, kind, title, starts_at, location, online) VALUES (2, 'meeting', 'Online catch-up', '2030-12-11T19:30:00Z', NULL, 1);
             INSERT INTO events(id, kind, title, starts_at, location, timezone) VALUES (3, 'meeting', 'Solidarity visit', '2030-12-11T23:00:00Z', 'Manhattan', 'America/New_York');
             """)
+        // `muster plan` shows due times in London, and the Chicago member's own beside theirs
+        let plan = try h.runBinary(["plan", "--now", "2030-12-04T08:00:00Z", "--days", "1"])
+        let lines = plan.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("Wed 4 Dec 15:00 (09:00 theirs) meeting-reminders/1") && $0.contains("#2 ") }, "\(plan.stdout)")
+        #expect(lines.contains { $0.hasPrefix("Wed 4 Dec 09:00                meeting-reminders/1") && $0.contains("#1 ") }, "\(plan.stdout)")
         // When the week-before reminders have gone (09:00 London, then 09:00 Chicago)
         #expect(try h.tickBinary("2030-12-04T09:00:00Z").status == 0)
         #expect(try h.tickBinary("2030-12-04T15:00:00Z").status == 0)
