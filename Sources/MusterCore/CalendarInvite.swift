@@ -21,13 +21,32 @@ public struct CalendarInvite: Sendable, Hashable {
     public var location: String?
     public var description: String?
     public var url: String?
+    /// ORGANIZER (RFC 5546 3.2.1 requires one): the sender, `mail.from`.
+    public var organizer: MailAddress?
+    /// PUBLISH for an invite or update; CANCEL (with STATUS:CANCELLED) for a cancelled event.
+    public var method: Method
+
+    public enum Method: String, Sendable, Hashable {
+        case publish = "PUBLISH", cancel = "CANCEL"
+    }
 
     public init(
         uid: String, stamp: Date, start: Date, end: Date? = nil, sequence: Int = 0, summary: String,
-        location: String? = nil, description: String? = nil, url: String? = nil
+        location: String? = nil, description: String? = nil, url: String? = nil, organizer: MailAddress? = nil,
+        method: Method = .publish
     ) {
         self.uid = uid; self.stamp = stamp; self.start = start; self.end = end; self.sequence = sequence
         self.summary = summary; self.location = location; self.description = description; self.url = url
+        self.organizer = organizer; self.method = method
+    }
+
+    /// `ORGANIZER;CN=Dorset NEU:mailto:organising@example.org` (the name quoted when it needs it).
+    static func organizerLine(_ a: MailAddress) -> String {
+        let address = HeaderEncoding.clean(a.address).filter { !$0.isWhitespace }
+        guard let raw = a.name, case let name = HeaderEncoding.clean(raw).replacingOccurrences(of: "\"", with: "'"),
+              !name.trimmingCharacters(in: .whitespaces).isEmpty else { return "ORGANIZER:mailto:\(address)" }
+        let needsQuotes = name.contains { ";:,".contains($0) }
+        return "ORGANIZER;CN=\(needsQuotes ? "\"\(name)\"" : name):mailto:\(address)"
     }
 
     /// `event-42@example.org`.
@@ -42,7 +61,7 @@ public struct CalendarInvite: Sendable, Hashable {
             "VERSION:2.0",
             "PRODID:-//muster//muster//EN",
             "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH",
+            "METHOD:" + method.rawValue,
             "BEGIN:VEVENT",
             "UID:" + CalendarInvite.escapeText(uid),
             "DTSTAMP:" + CalendarInvite.utc(stamp),
@@ -51,6 +70,8 @@ public struct CalendarInvite: Sendable, Hashable {
             "SEQUENCE:\(sequence)",
             "SUMMARY:" + CalendarInvite.escapeText(summary),
         ]
+        if let organizer { lines.insert(CalendarInvite.organizerLine(organizer), at: 7) }
+        if method == .cancel { lines.append("STATUS:CANCELLED") }
         if let location, !location.isEmpty { lines.append("LOCATION:" + CalendarInvite.escapeText(location)) }
         if let description, !description.isEmpty { lines.append("DESCRIPTION:" + CalendarInvite.escapeText(description)) }
         if let url, !url.isEmpty { lines.append("URL:" + HeaderEncoding.clean(url).replacingOccurrences(of: " ", with: "%20")) }

@@ -53,7 +53,7 @@ public struct MIMEMessage: Sendable, Hashable {
     /// each message as `invitePart`.
     public static func calendarPart(_ invite: CalendarInvite) -> MIMEPart {
         let (headers, body) = part(
-            type: "text/calendar; charset=utf-8; method=PUBLISH;\r\n name=\"invite.ics\"",
+            type: "text/calendar; charset=utf-8; method=\(invite.method.rawValue);\r\n name=\"invite.ics\"",
             body: invite.render(),
             disposition: "Content-Disposition: attachment; filename=\"invite.ics\"\r\n")
         return MIMEPart(headers: headers, body: body)

@@ -82,14 +82,27 @@ public struct Event: Sendable, Hashable, Codable {
     public var url: String?
     public var workplaceID: Int64?
     public var description: String?
+    /// `scheduled`, or `cancelled`: no more reminders, and a cancellation notice.
+    public var status: EventStatus
+    /// The venue's IANA zone; nil for the organisation's.
+    public var timezone: String?
+    /// Held online: times are written in each recipient's zone rather than the venue's.
+    public var online: Bool
 
     public init(
         id: Int64, kind: String, title: String, startsAt: Date, endsAt: Date? = nil,
-        location: String? = nil, url: String? = nil, workplaceID: Int64? = nil, description: String? = nil
+        location: String? = nil, url: String? = nil, workplaceID: Int64? = nil, description: String? = nil,
+        status: EventStatus = .scheduled, timezone: String? = nil, online: Bool = false
     ) {
         self.id = id; self.kind = kind; self.title = title; self.startsAt = startsAt; self.endsAt = endsAt
         self.location = location; self.url = url; self.workplaceID = workplaceID; self.description = description
+        self.status = status; self.timezone = timezone; self.online = online
     }
+}
+
+/// Whether an event is still on (`events.status`).
+public enum EventStatus: String, Sendable, Codable, CaseIterable {
+    case scheduled, cancelled
 }
 
 /// A member's place at an event (`registrations.status`).

@@ -25,12 +25,16 @@ public struct Occurrence: Sendable, Hashable {
     public var calendar: Bool
     /// The step names its local time (`at: "09:00"`): quiet hours do not move it.
     public var atLocalTime: Bool
+    /// A notice that an event changed or was cancelled (step 0, `changed-r2`): time-critical, so
+    /// quiet hours do not hold it. The hook for per-member limits: a notice counts as `high` priority.
+    public var notice: Bool
 
     public init(
         rule: String, step: Int, template: String, topic: String, memberID: Int64,
         eventID: Int64? = nil, ballotID: Int64? = nil, occurrence: String = "",
-        due: Date, expires: Date, calendar: Bool = false, atLocalTime: Bool = false
+        due: Date, expires: Date, calendar: Bool = false, atLocalTime: Bool = false, notice: Bool = false
     ) {
+        self.notice = notice
         self.rule = rule; self.step = step; self.template = template; self.topic = topic
         self.memberID = memberID; self.eventID = eventID; self.ballotID = ballotID
         self.occurrence = occurrence; self.due = due; self.expires = expires; self.calendar = calendar

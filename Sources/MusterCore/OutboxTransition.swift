@@ -107,6 +107,10 @@ public enum LateSuppression: Sendable, Hashable, CaseIterable {
     case rsvpNo
     /// A 5.1.x refusal of the address: every other queued message to it.
     case addressBounced
+    /// The event was cancelled (or its row deleted): every queued message about it.
+    case eventCancelled
+    /// The event changed again: queued notices of the earlier change (the newer notice says it all).
+    case noticeSuperseded
 
     /// As recorded in `muster_outbox.reason`.
     public var reason: String {
@@ -115,6 +119,8 @@ public enum LateSuppression: Sendable, Hashable, CaseIterable {
         case .voted: return "voted"
         case .rsvpNo: return "rsvp_no"
         case .addressBounced: return "address bounced"
+        case .eventCancelled: return "event cancelled"
+        case .noticeSuperseded: return "superseded by a later change"
         }
     }
 }

@@ -14,6 +14,9 @@ public struct RenderInput: Sendable, Hashable {
     public var rep: RepContact?
     /// The event of an event rule.
     public var event: Event?
+    /// The event's latest revision as muster saw it (its calendar SEQUENCE, and what it was before a
+    /// change, for notices); nil before muster has seen it.
+    public var eventChange: EventChange?
     /// The ballot of a ballot rule, with its turnout.
     public var ballot: BallotFigures?
     /// The reps' newsletter of a recurring rule.

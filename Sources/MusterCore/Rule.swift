@@ -17,6 +17,8 @@ public struct Rule: Sendable, Hashable {
     public var description: String?
     /// Numbered from 1 in occurrences; a recurring rule has one step.
     public var steps: [Step]
+    /// An event rule's `changed:` and `cancelled:` templates: notices when an event it follows changes.
+    public var notices = EventNoticeTemplates()
 
     public init(
         id: String, file: String? = nil, kind: RuleKind, audience: Audience = .active, topic: String,
@@ -27,7 +29,7 @@ public struct Rule: Sendable, Hashable {
     }
 
     /// Every template the rule uses, in step order.
-    public var templates: [String] { steps.map(\.template) }
+    public var templates: [String] { steps.map(\.template) + notices.all }
 
     /// Whether its messages carry a calendar invite.
     public var calendar: Bool {

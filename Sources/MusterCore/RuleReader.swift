@@ -18,7 +18,7 @@ struct RuleReader {
         let allowed: [String]
         switch kindText {
         case "sequence": allowed = Self.common + ["anchor", "steps"]
-        case "event": allowed = Self.common + ["events", "recipients", "calendar", "steps"]
+        case "event": allowed = Self.common + ["events", "recipients", "calendar", "steps", "changed", "cancelled"]
         case "ballot": allowed = Self.common + ["recipients", "steps"]
         case "recurring": allowed = Self.common + ["cron", "template"]
         default: throw kindValue.error("'kind' must be \(Self.kinds) (got \(kindValue.quoted))")
@@ -111,8 +111,12 @@ struct RuleReader {
         if case .recurring = kind {} else if top["template"] != nil {
             throw InputError(file: yaml.file, line: yaml.line, "'template' belongs in each step")
         }
-        return Rule(id: id, file: yaml.file, kind: kind, audience: audience, topic: topic, grace: grace,
-                    description: description, steps: steps)
+        var rule = Rule(id: id, file: yaml.file, kind: kind, audience: audience, topic: topic, grace: grace,
+                        description: description, steps: steps)
+        rule.notices = EventNoticeTemplates(
+            changed: try top["changed"].map { try name($0, "'changed'") },
+            cancelled: try top["cancelled"].map { try name($0, "'cancelled'") })
+        return rule
     }
 
     private func readSteps(_ top: YAMLMapping, timing: (YAMLMapping, String) throws -> StepTiming) throws -> [Step] {

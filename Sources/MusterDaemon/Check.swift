@@ -25,11 +25,14 @@ extension District {
         for rule in rules {
             let kind = rule.kind.contextKind
             let sample = (try? realInput(for: rule, queries: queries, now: now)) ?? nil
-            for step in rule.steps {
-                steps += 1
-                if sample != nil { real += 1 }
+            // Every step's template, then the notices' (`changed:`, `cancelled:`), counted apart from steps.
+            for (i, template) in rule.templates.enumerated() {
+                if i < rule.steps.count {
+                    steps += 1
+                    if sample != nil { real += 1 }
+                }
                 errors += templates.check(
-                    template: step.template, kind: kind, referencedIn: rule.file, line: nil,
+                    template: template, kind: kind, referencedIn: rule.file, line: nil,
                     sample: sample ?? RenderInput.sample(for: kind, organisation: config.organisation))
             }
         }

@@ -42,6 +42,11 @@ public struct PassSummary: Sendable {
     /// New entries that went in suppressed (no address, opted out, unsubscribed, bounced) or failed (bad data).
     public var suppressed = 0
     public var failedAtEnqueue = 0
+    /// Events that change: notices planned, queued messages suppressed because their event was
+    /// cancelled (or a later notice superseded them), queued reminders rendered again.
+    public var notices = 0
+    public var suppressedByEventChange = 0
+    public var rerendered = 0
     public var skippedPastGrace: [String: Int] = [:]
     /// Rules whose planning failed alone this pass (a `where:` stopped by a limit, say): rule id →
     /// reason. They were skipped; the others planned and delivered.
@@ -128,10 +133,15 @@ public struct Engine: Sendable {
     ) async throws -> PassSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         var s = PassSummary()
-        let due = try plan(now: now, scope: scope, lookahead: lookahead, into: &s)
+        // Events that changed first: their queued reminders are stopped or rewritten before
+        // anything is claimed, and their notices go out with this pass.
+        let followUp = scope == .nobody ? EventFollowUp() : try followEventChanges(now: now, into: &s)
+        let due = followUp.notices + (try plan(now: now, scope: scope, lookahead: lookahead, into: &s))
+        s.due += followUp.notices.count
         if scope == .everyone { s.expired = try outbox.expire(now: now) }
         if due.count <= Self.pipelineThreshold || delivery == .batches(0) {
             try enqueue(due, now: now, into: &s)
+            try markFollowedUp(followUp)
             try await deliver(now: now, delivery: delivery, into: &s, stop: stop)
         } else {
             let feed = EnqueueFeed()
@@ -151,6 +161,7 @@ public struct Engine: Sendable {
             let (counts, error) = try await feed.wait()
             s.addEnqueued(counts)
             if let error { throw error }
+            if !feed.isCancelled { try markFollowedUp(followUp) }
             if !down && !stop() { try await deliver(now: now, delivery: delivery, into: &s, stop: stop) }
         }
         s.nextDue = try outbox.nextDue()

@@ -10,6 +10,8 @@ public struct ForecastLine: Sendable {
     public var occurrence: Occurrence
     public var memberName: String
     public var subject: String
+    /// The member's own zone when it is not the organisation's (their `at` times are read in it).
+    public var memberTimeZone: TimeZone? = nil
 }
 
 /// What `muster plan` prints: how many messages each rule sends in the window, and the first of
@@ -41,7 +43,8 @@ extension District {
             ForecastLine(
                 occurrence: o,
                 memberName: input.map(\.member.fullName) ?? "(member gone)",
-                subject: subject)
+                subject: subject,
+                memberTimeZone: input.map(\.timeZone).flatMap { $0.identifier == config.organisation.timeZone.identifier ? nil : $0 })
         }
         return Forecast(
             now: now, days: days, count: result.occurrences.count, totals: totals, lines: lines,

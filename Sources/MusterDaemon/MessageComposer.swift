@@ -80,15 +80,19 @@ struct MessageComposer: Sendable {
         }
         var invitePart: MIMEPart?
         if o.calendar, let e = input.event {
-            if let made = invites[e.id] {
+            // SEQUENCE is the event's revision: the same for every reminder of an unchanged event,
+            // higher after a change. A cancelled event's notice cancels the entry (same UID).
+            let cancel = e.status == .cancelled
+            let key = e.id &* 2 &+ (cancel ? 1 : 0)
+            if let made = invites[key] {
                 invitePart = made
             } else {
                 let invite = CalendarInvite(
                     uid: CalendarInvite.uid(eventID: e.id, domain: mail.from.domain), stamp: now, start: e.startsAt,
-                    end: e.endsAt, sequence: Self.calendarSequence(now), summary: e.title, location: e.location,
-                    description: e.description, url: e.url)
+                    end: e.endsAt, sequence: input.eventChange?.revision ?? 0, summary: e.title, location: e.location,
+                    description: e.description, url: e.url, organizer: mail.from, method: cancel ? .cancel : .publish)
                 invitePart = MIMEMessage.calendarPart(invite)
-                invites[e.id] = invitePart
+                invites[key] = invitePart
             }
         }
         let message = MIMEMessage(
@@ -114,15 +118,10 @@ struct MessageComposer: Sendable {
         return nil
     }
 
-    /// RFC 5545 SEQUENCE for an invite rendered at `now`: minutes since 2020, so that a later
-    /// reminder about the same event (same UID) always carries the newer details.
-    static func calendarSequence(_ now: Date) -> Int {
-        max(0, Int((now.timeIntervalSince1970 - 1_577_836_800) / 60))
-    }
-
     /// For a step with no `at` (the occurrence says), due inside the recipient's quiet hours: the local end of them.
     func quietHoursEnd(for o: Occurrence, zone: TimeZone) -> Date? {
-        guard let quiet = district.config.mail.quietHours, !o.atLocalTime else { return nil }
+        // A notice that an event changed is time-critical: quiet hours do not hold it.
+        guard let quiet = district.config.mail.quietHours, !o.atLocalTime, !o.notice else { return nil }
         let minute = LocalTime.minuteOfDay(of: o.due, in: zone)
         guard quiet.contains(minuteOfDay: minute) else { return nil }
         let day = LocalTime.epochDay(of: o.due, in: zone)

@@ -52,6 +52,8 @@ public struct LinkActions: Sendable {
         case alreadyAttended
         /// No such event or member: nothing changed.
         case notFound
+        /// The event is cancelled: nothing changed.
+        case eventCancelled
     }
 
     /// Inserts or updates the member's registration: `registered` for yes, `cancelled` for no.
@@ -61,6 +63,7 @@ public struct LinkActions: Sendable {
         case .recorded: return .recorded
         case .alreadyAttended: return .alreadyAttended
         case .notFound: return .notFound
+        case .eventCancelled: return .eventCancelled
         }
     }
 
@@ -72,8 +75,8 @@ public struct LinkActions: Sendable {
     }
 
     /// An event's title and start, or nil when there is no such event or member.
-    public func eventSummary(_ id: Int64, memberID: Int64) async throws -> (title: String, startsAt: Date?)? {
-        try await replies.eventSummary(id, memberID: memberID).map { ($0.title, $0.startsAt) }
+    public func eventSummary(_ id: Int64, memberID: Int64) async throws -> (title: String, startsAt: Date?, cancelled: Bool)? {
+        try await replies.eventSummary(id, memberID: memberID).map { ($0.title, $0.startsAt, $0.cancelled) }
     }
 
     /// True when the database answers a read.

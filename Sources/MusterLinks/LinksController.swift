@@ -119,9 +119,18 @@ struct LinksController: Sendable {
 
     // MARK: RSVP
 
+    /// The page an RSVP link shows once its event is cancelled: nothing to answer.
+    func cancelledEvent(_ title: String?, _ starts: Date?) -> LinkPage {
+        var body = LinkPage.paragraph(title.map { "“\($0)” has been cancelled." } ?? "This event has been cancelled.")
+        if let starts { body += LinkPage.paragraph("It was to be held on " + when(starts) + ".") }
+        body += LinkPage.paragraph("There is nothing to answer. If it is rearranged, we'll write to you with the new date.")
+        return page("This event is cancelled", body)
+    }
+
     func rsvpPage(_ token: String) async throws -> LinkPage {
         guard case .rsvp(let member, let event, let answer) = try check(token, .rsvp).action else { return refused(.wrongPurpose) }
         guard let summary = try await actions.eventSummary(event, memberID: member) else { return notFound() }
+        if summary.cancelled { return cancelledEvent(summary.title, summary.startsAt) }
         var body = LinkPage.paragraph("Can you come to “\(summary.title)”?")
         if let starts = summary.startsAt { body += LinkPage.paragraph(when(starts)) }
         let yes = LinkPage.form(button: "Yes, I'll be there", name: "answer", value: "yes", primary: answer == .yes)
@@ -153,6 +162,10 @@ struct LinksController: Sendable {
         case .notFound:
             log("link=rsvp member=\(member) event=\(event) status=not_found")
             return notFound()
+        case .eventCancelled:
+            log("link=rsvp member=\(member) event=\(event) status=cancelled")
+            let summary = try await actions.eventSummary(event, memberID: member)
+            return cancelledEvent(summary?.title, summary?.startsAt)
         }
         let text = answer == .yes ? "Thank you: you're registered. See you there." : "Thank you for letting us know. We won't send you reminders about it."
         return page(answer == .yes ? "You're coming" : "You can't come", LinkPage.paragraph(text))

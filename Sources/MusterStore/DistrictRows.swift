@@ -5,7 +5,7 @@ import MusterCore
 
 /// `events` rows, read by position from `columns`: planning, rendering and digests all decode here.
 enum EventRows {
-    static let columns = "id, kind, title, starts_at, ends_at, location, url, workplace_id, description"
+    static let columns = "id, kind, title, starts_at, ends_at, location, url, workplace_id, description, status, timezone, online"
 
     /// The event in `row` (selected with `columns`). A `starts_at` that is not an ISO 8601 time
     /// throws `RenderDataError`, and so does a non-empty `ends_at` unless `endOptional`: planning
@@ -22,7 +22,9 @@ enum EventRows {
         return Event(
             id: id, kind: row[1] ?? "", title: row[2] ?? "",
             startsAt: try RowTime.instant(row[3], "events id \(id): starts_at"), endsAt: endsAt,
-            location: row[5], url: row[6], workplaceID: row[7], description: row[8])
+            location: row[5], url: row[6], workplaceID: row[7], description: row[8],
+            status: (row[9] as String?).flatMap(EventStatus.init(rawValue:)) ?? .scheduled,
+            timezone: row[10], online: (row[11] as Int?) == 1)
     }
 }
 

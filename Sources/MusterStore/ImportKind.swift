@@ -104,6 +104,9 @@ struct KindSpec: Sendable {
                 ColumnSpec(name: "url", check: .webAddress),
                 ColumnSpec(name: "workplace_id", check: .workplace),
                 ColumnSpec(name: "description", check: .text),
+                ColumnSpec(name: "status", check: .choice(["scheduled", "cancelled"]), empty: "scheduled"),
+                ColumnSpec(name: "timezone", check: .timeZone),
+                ColumnSpec(name: "online", check: .flag, empty: "0"),
             ], key: ["id"])
         case .registrations:
             return KindSpec(table: "registrations", columns: [

@@ -55,12 +55,15 @@ public struct MemberReplies: Sendable {
         case alreadyAttended
         /// No such event or member: nothing changed.
         case notFound
+        /// The event is cancelled (or its row deleted): nothing changed.
+        case eventCancelled
     }
 
     /// Inserts or updates the member's registration: `registered` when `attending`, else `cancelled`,
     /// which also suppresses their queued messages about the event.
     public func rsvp(memberID: Int64, eventID: Int64, attending: Bool, now: Date) async throws -> RSVPRecord {
         try await pool.write { db in
+            if try Self.isCancelled(db, eventID: eventID) { return .eventCancelled }
             guard try Bool.fetchOne(db, sql: """
                 SELECT EXISTS(SELECT 1 FROM events WHERE id = ?) AND EXISTS(SELECT 1 FROM members WHERE id = ?)
                 """, arguments: [eventID, memberID]) == true else { return .notFound }
@@ -92,21 +95,37 @@ public struct MemberReplies: Sendable {
     }
 
     /// An event's title and start (nil when unreadable), or nil when there is no such event or member.
+    /// A row deleted after muster saw it is summarised from what muster saw, as cancelled.
     public func eventSummary(_ id: Int64, memberID: Int64) async throws -> EventSummary? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT title, starts_at FROM events WHERE id = ? AND EXISTS(SELECT 1 FROM members WHERE id = ?)
-                """, arguments: [id, memberID])
-                .map { EventSummary(title: $0[0], startsAt: ($0[1] as String?).flatMap(ISOTime.parseInstant)) }
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM members WHERE id = ?)", arguments: [memberID]) == true
+            else { return nil }
+            let row = try Row.fetchOne(db, sql: "SELECT title, starts_at, status FROM events WHERE id = ?", arguments: [id])
+                ?? Row.fetchOne(db, sql: "SELECT title, starts_at, 'cancelled' FROM muster_event_revisions WHERE event_id = ? AND status = 'cancelled'", arguments: [id])
+            return row.map {
+                EventSummary(title: $0[0], startsAt: ($0[1] as String?).flatMap(ISOTime.parseInstant),
+                             cancelled: ($0[2] as String?) == EventStatus.cancelled.rawValue)
+            }
         }
+    }
+
+    /// True when the event is cancelled, or gone after muster saw it.
+    static func isCancelled(_ db: Database, eventID: Int64) throws -> Bool {
+        if let status = try String.fetchOne(db, sql: "SELECT status FROM events WHERE id = ?", arguments: [eventID]) {
+            return status == EventStatus.cancelled.rawValue
+        }
+        return try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM muster_event_revisions WHERE event_id = ?)", arguments: [eventID]) ?? false
     }
 
     /// An event as its RSVP page shows it.
     public struct EventSummary: Sendable, Hashable {
         public var title: String
         public var startsAt: Date?
+        public var cancelled: Bool
 
-        public init(title: String, startsAt: Date?) { self.title = title; self.startsAt = startsAt }
+        public init(title: String, startsAt: Date?, cancelled: Bool = false) {
+            self.title = title; self.startsAt = startsAt; self.cancelled = cancelled
+        }
     }
 
     /// True when the database answers a read.

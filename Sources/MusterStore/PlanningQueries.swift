@@ -105,7 +105,8 @@ struct PlanningLoader {
                         _ window: PlanWindow, _ zones: inout ZoneTable) throws -> [EventPlan] {
         let starts = window.eventStartRange(for: rule)
         var out: [EventPlan] = []
-        for event in try Self.events(db, kinds: selection.kinds) where starts.contains(event.startsAt) {
+        // A cancelled event gets no more reminders (its notice is planned from its revision).
+        for event in try Self.events(db, kinds: selection.kinds) where starts.contains(event.startsAt) && event.status == .scheduled {
             guard try Self.workplace(db, of: event, matches: selection.workplaces) else { continue }
             var q = MemberQuery(rule.audience, now: now, today: today)
             let id = q.bind(event.id)

@@ -56,7 +56,8 @@ public struct RenderQueries: Sendable {
             let workplaceIDs = Set(members.values.compactMap(\.workplaceID))
             let workplaces = try Self.workplaces(db, ids: workplaceIDs)
             let reps = try Self.reps(db, workplaceIDs: workplaceIDs)
-            let event = try eventID.map { try Self.event(db, id: $0) }
+            let change = try eventID.flatMap { try EventRevisions.change(db, eventID: $0) }
+            let event = try eventID.map { try Self.event(db, id: $0, seen: change) }
             let ballot = try ballotID.map { try Self.ballotCounts(db, id: $0) }
             var digestSource: DigestSource?
             if digest {
@@ -73,6 +74,7 @@ public struct RenderQueries: Sendable {
                     input.rep = RepChoice.rep(for: member.id, among: reps[w] ?? [])
                 }
                 input.event = event
+                input.eventChange = change
                 if let ballot {
                     input.ballot = ballot.figures(workplaceID: member.workplaceID, now: now, zone: zone)
                 }
@@ -153,8 +155,11 @@ public struct RenderQueries: Sendable {
         return out
     }
 
-    static func event(_ db: Database, id: Int64) throws -> Event {
+    /// The event's row; for a row deleted since muster saw it, what muster last saw (cancelled), so
+    /// that its cancellation notice can still be written.
+    static func event(_ db: Database, id: Int64, seen: EventChange? = nil) throws -> Event {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(EventRows.columns) FROM events WHERE id = ?", arguments: [id]) else {
+            if let seen, seen.isCancelled { return seen.event }
             throw RenderDataError("event \(id) is not in the database")
         }
         return try EventRows.decode(row)

@@ -169,6 +169,44 @@ public enum Schema {
                 CREATE INDEX muster_status_changes_at ON muster_status_changes(at);
                 """)
         }
+        registerEventChanges(&m)
         return m
+    }
+
+    /// v5: events that change. `events` gains `status`, `timezone` (the venue's) and `online`;
+    /// `muster_event_revisions` holds what muster last saw of each event and its revision, which rises
+    /// only when the start, end, location or status changes. The snapshot outlives a deleted row, so
+    /// a cancellation notice can still say what was cancelled. `followed_up` is the revision whose
+    /// notices were planned and whose queued reminders were mended (suppressed or rendered again).
+    static func registerEventChanges(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v5-event-changes", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'scheduled'
+                    CHECK (status IN ('scheduled','cancelled'));
+                ALTER TABLE events ADD COLUMN timezone TEXT;
+                ALTER TABLE events ADD COLUMN online INTEGER NOT NULL DEFAULT 0 CHECK (online IN (0,1));
+                CREATE TABLE muster_event_revisions(
+                    event_id INTEGER PRIMARY KEY,
+                    revision INTEGER NOT NULL DEFAULT 0,
+                    kind TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    starts_at TEXT NOT NULL,
+                    ends_at TEXT,
+                    location TEXT,
+                    url TEXT,
+                    workplace_id INTEGER,
+                    description TEXT,
+                    status TEXT NOT NULL,
+                    timezone TEXT,
+                    online INTEGER NOT NULL DEFAULT 0,
+                    previous_starts_at TEXT,
+                    previous_ends_at TEXT,
+                    previous_location TEXT,
+                    previous_status TEXT,
+                    changed_at TEXT NOT NULL,
+                    followed_up INTEGER NOT NULL DEFAULT 0
+                );
+                """)
+        }
     }
 }

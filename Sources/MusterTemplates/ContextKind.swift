@@ -21,7 +21,9 @@ indirect enum Field: Sendable, Equatable {
 /// workplace.name .kind .town
 /// rep.first_name .last_name .name .email .role
 /// links.unsubscribe  (+ links.voted in ballot rules, links.rsvp_yes / links.rsvp_no in event rules)
-/// event.title .kind .starts .date .time .ends .location .url .description .district_wide   (event rules)
+/// event.title .kind .starts .date .time .ends .location .url .description .district_wide .online .cancelled (event rules)
+/// change.moved .relocated .cancelled .revision .previous_starts .previous_date .previous_time .previous_ends
+///       .previous_location                                                            (event rules, once changed)
 /// ballot.title .opens .closes .closes_date .closes_time .url .days_left .days_left_text ("1 day", "3 days") .closes_today .turnout_percent .workplace_turnout_percent
 ///       .threshold_percent .voted .eligible .workplace_voted .workplace_eligible         (ballot rules)
 /// digest.upcoming_events[] (event fields)  .open_ballots[] (ballot fields)
@@ -38,6 +40,12 @@ enum ContextSchema {
     static let rep = values(["first_name", "last_name", "name", "email", "role"])
     static let event = values([
         "title", "kind", "starts", "date", "time", "ends", "location", "url", "description", "district_wide",
+        "online", "cancelled",
+    ])
+    /// What a notice says changed (event rules; present once the event has changed).
+    static let change = values([
+        "moved", "relocated", "cancelled", "revision", "previous_starts", "previous_date", "previous_time",
+        "previous_ends", "previous_location",
     ])
     static let ballot = values([
         "title", "opens", "closes", "closes_date", "closes_time", "url", "days_left", "days_left_text", "closes_today", "turnout_percent",
@@ -61,6 +69,7 @@ enum ContextSchema {
         case .event:
             links += ["rsvp_yes", "rsvp_no"]
             root["event"] = .object(event)
+            root["change"] = .object(change)
         case .ballot:
             links += ["voted"]
             root["ballot"] = .object(ballot)

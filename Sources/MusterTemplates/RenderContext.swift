@@ -49,15 +49,18 @@ enum RenderContext {
             if let made = cache?.events[key] {
                 root["event"] = made
             } else {
-                let made = event(e, time)
+                let made = event(e, input.timeZone, input.organisation.timeZone)
                 cache?.events[key] = made
                 root["event"] = made
+            }
+            if let c = input.eventChange, c.previous != nil {
+                root["change"] = change(c, input.timeZone, input.organisation.timeZone)
             }
         }
         if let b = input.ballot { root["ballot"] = ballot(b, time) }
         if let d = input.digest {
             root["digest"] = [
-                "upcoming_events": d.upcomingEvents.map { event($0, time) },
+                "upcoming_events": d.upcomingEvents.map { event($0, input.timeZone, input.organisation.timeZone) },
                 "open_ballots": d.openBallots.map { ballot($0, time) },
                 "new_members": d.newMembers.map { person($0) },
             ] as [String: Any]
@@ -97,7 +100,9 @@ enum RenderContext {
         return p
     }
 
-    static func event(_ e: Event, _ time: PeopleTime) -> [String: Any] {
+    /// An event's fields, its times written by `VenueTime` (the venue's clock, the reader's beside it).
+    static func event(_ e: Event, _ recipient: TimeZone, _ organisation: TimeZone) -> [String: Any] {
+        let time = VenueTime(event: e, recipient: recipient, organisation: organisation)
         var d: [String: Any] = [:]
         put(&d, "title", e.title)
         put(&d, "kind", e.kind)
@@ -113,6 +118,25 @@ enum RenderContext {
         put(&d, "url", WebAddress.web(e.url))  // a row another program wrote skipped import's check
         put(&d, "description", e.description)
         d["district_wide"] = e.workplaceID == nil
+        d["online"] = e.online
+        d["cancelled"] = e.status == .cancelled
+        return d
+    }
+
+    /// What a notice says changed: `change.moved`, `.relocated`, `.cancelled`, `.revision`, and the
+    /// details before (`previous_starts`, `previous_date`, `previous_time`, `previous_ends`,
+    /// `previous_location`), written as the event's are.
+    static func change(_ c: EventChange, _ recipient: TimeZone, _ organisation: TimeZone) -> [String: Any] {
+        var d: [String: Any] = ["moved": c.moved, "relocated": c.relocated, "cancelled": c.isCancelled, "revision": c.revision]
+        guard let p = c.previous else { return d }
+        var before = c.event
+        before.startsAt = p.startsAt ?? c.event.startsAt
+        before.endsAt = p.endsAt
+        before.location = p.location
+        let old = event(before, recipient, organisation)
+        for key in ["starts", "date", "time", "ends", "location"] {
+            if let v = old[key] as? String { d["previous_" + key] = v }
+        }
         return d
     }
 

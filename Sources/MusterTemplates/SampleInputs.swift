@@ -27,6 +27,12 @@ extension RenderInput {
             break
         case .event:
             input.event = sampleEvents[0]
+            let e = sampleEvents[0]
+            input.eventChange = EventChange(
+                event: e, revision: 1,
+                previous: .init(startsAt: e.startsAt.addingTimeInterval(-86_400), endsAt: e.endsAt?.addingTimeInterval(-86_400),
+                                location: "Dorchester Corn Exchange", status: .scheduled),
+                changedAt: e.startsAt.addingTimeInterval(-7 * 86_400))
             input.links.rsvpYes = "https://muster.example.org/r/sample-yes"
             input.links.rsvpNo = "https://muster.example.org/r/sample-no"
         case .ballot:

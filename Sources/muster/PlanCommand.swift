@@ -41,10 +41,19 @@ struct PlanCommand: ParsableCommand {
         print("Forecast for \(days) days from \(when.abbreviated(instant, year: false)) (\(zone.identifier)): \(f.count) messages")
         if !f.lines.isEmpty {
             print("")
-            print(pad("when", 17) + pad("rule/step", 26) + pad("member", 30) + "subject")
-            for l in f.lines {
+            // Due times in the organisation's zone; for a member in another zone, theirs beside it.
+            let whens = f.lines.map { l -> String in
+                let ours = when.abbreviated(l.occurrence.due, year: false)
+                guard let theirs = l.memberTimeZone.map(PeopleTime.init(timeZone:)) else { return ours }
+                let sameDay = theirs.localDay(l.occurrence.due) == when.localDay(l.occurrence.due)
+                let local = sameDay ? theirs.time(l.occurrence.due) : theirs.abbreviated(l.occurrence.due, year: false)
+                return local == when.time(l.occurrence.due) ? ours : "\(ours) (\(local) theirs)"
+            }
+            let width = max(17, (whens.map(\.count).max() ?? 0) + 1)
+            print(pad("when", width) + pad("rule/step", 26) + pad("member", 30) + "subject")
+            for (l, w) in zip(f.lines, whens) {
                 let o = l.occurrence
-                print(pad(when.abbreviated(o.due, year: false), 17) + pad("\(o.rule)/\(o.step)", 26)
+                print(pad(w, width) + pad("\(o.rule)/\(o.step)", 26)
                     + pad("#\(o.memberID) \(l.memberName)", 30) + TerminalText.visible(l.subject))
             }
             if f.lines.count < f.count {

@@ -172,8 +172,13 @@ import Testing
         ])
         #expect(rules.flatMap(\.templates) == [
             "ballot-open", "ballot-reminder", "ballot-last-days", "induction-invite", "induction-reminder",
-            "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "reps-weekly", "training-reminder",
+            "meeting-changed", "meeting-cancelled",
+            "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "meeting-changed", "meeting-cancelled",
+            "reps-weekly", "training-reminder", "meeting-changed", "meeting-cancelled",
             "training-reps-invite", "welcome-1", "welcome-2-your-rep", "welcome-3-training",
+        ])
+        #expect(rules.filter { $0.notices.all == ["meeting-changed", "meeting-cancelled"] }.map(\.id) == [
+            "induction-reminder", "meeting-reminders", "training-reminder",
         ])
         #expect(rules.map(\.kind.name) == [
             "ballot", "event", "event", "sequence", "event", "recurring", "event", "event", "sequence",

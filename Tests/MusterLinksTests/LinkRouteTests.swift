@@ -189,6 +189,25 @@ import Testing
         }
     }
 
+    @Test func rsvpLinksOfACancelledEventSayItIsCancelledAndRecordNothing() async throws {
+        // Given event 5 cancelled after its invitation went out
+        let f = try LinksFixture()
+        try await f.store.pool.write { db in try db.execute(sql: "UPDATE events SET status = 'cancelled' WHERE id = 5") }
+        let links = f.signer.links(memberID: 17, topic: "meetings", eventID: 5, ballotID: nil, expires: LinksFixture.now.addingTimeInterval(60))
+        let before = try f.snapshot()
+        try await f.app().test(.router) { client in
+            // When the member opens the yes link, then presses its button
+            let page = String(buffer: try await client.execute(uri: path(links.rsvpYes), method: .get).body)
+            let post = try await client.execute(uri: path(links.rsvpYes), method: .post)
+            // Then both pages say the event is cancelled, with no button, and nothing is registered
+            #expect(page.contains("“District meeting” has been cancelled.") && !page.contains("<form"))
+            #expect(post.status == .ok)
+            #expect(String(buffer: post.body).contains("has been cancelled"))
+        }
+        #expect(try f.snapshot() == before)
+        #expect(try f.registrations() == [])
+    }
+
     @Test func refusedLinksChangeNothing() async throws {
         // Given forged, expired, wrong-purpose and other-resource tokens,
         let f = try LinksFixture()

@@ -24,8 +24,8 @@ import MusterTestSupport
             "members [id:4 membership_number:\"A4\" first_name:\"Bob\" last_name:\"Smith\" email:\"bob@example.net\" workplace_id:NULL role:\"cover supervisor\" section:\"support staff\" status:\"active\" joined_on:\"2026-11-20\" timezone:\"America/Chicago\" email_opt_out:0]",
         ])
         #expect(rows.filter { $0.hasPrefix("events") } == [
-            "events [id:10 kind:\"meeting\" title:\"District meeting\" starts_at:\"2026-12-01T16:30:00Z\" ends_at:\"2026-12-01T18:00:00Z\" location:\"Hall, Dorchester\" url:NULL workplace_id:NULL description:\"Line one\\nline two\"]",
-            "events [id:11 kind:\"training\" title:\"Rep training\" starts_at:\"2026-12-05T08:30:00Z\" ends_at:NULL location:\"Online\" url:\"https://example.org/t\" workplace_id:2 description:NULL]",
+            "events [id:10 kind:\"meeting\" title:\"District meeting\" starts_at:\"2026-12-01T16:30:00Z\" ends_at:\"2026-12-01T18:00:00Z\" location:\"Hall, Dorchester\" url:NULL workplace_id:NULL description:\"Line one\\nline two\" status:\"scheduled\" timezone:NULL online:0]",
+            "events [id:11 kind:\"training\" title:\"Rep training\" starts_at:\"2026-12-05T08:30:00Z\" ends_at:NULL location:\"Online\" url:\"https://example.org/t\" workplace_id:2 description:NULL status:\"scheduled\" timezone:NULL online:0]",
         ])
         #expect(rows.filter { $0.hasPrefix("ballots") } == [
             "ballots [id:5 title:\"Pay ballot\" opens_at:\"2026-11-20T08:00:00Z\" closes_at:\"2026-12-11T17:00:00Z\" turnout_threshold:0.5 url:\"https://example.org/b\"]",
@@ -156,11 +156,11 @@ import MusterTestSupport
         // When it is opened again
         let store = try Store(path: dir.file("m.sqlite"))
         // Then the migrations are recorded once each and the members are there
-        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes"])
+        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes"])
         let count = try store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations")
         }
-        #expect(count == 4)
+        #expect(count == 5)
         #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM members") } == 4)
     }
 

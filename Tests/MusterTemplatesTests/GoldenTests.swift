@@ -41,6 +41,7 @@ import Testing
         ("training-reminder", .event), ("training-reps-invite", .event), ("meeting-week-before", .event),
         ("meeting-tomorrow", .event), ("ballot-open", .ballot), ("ballot-reminder", .ballot),
         ("ballot-last-days", .ballot), ("reps-weekly", .recurring),
+        ("meeting-changed", .event), ("meeting-cancelled", .event),
     ]
 
     /// The kind's sample, with an event that suits the template (an induction for induction templates ...).
@@ -55,6 +56,11 @@ import Testing
             input.event?.kind = "training"
             input.event?.title = "Workload: know your rights"
             input.event?.description = "A two-hour course for members and reps."
+        } else if template == "meeting-cancelled" {
+            input.event?.status = .cancelled
+            input.eventChange?.event.status = .cancelled
+            input.eventChange?.previous = .init(
+                startsAt: input.event?.startsAt, endsAt: input.event?.endsAt, location: input.event?.location, status: .scheduled)
         }
         return input
     }

@@ -73,9 +73,11 @@ import Testing
         ("2026-12-02T03:00:00Z", "America/Chicago", "Tuesday 1 December, 21:00|Tuesday 1 December|21:00|Tuesday 1 December, 22:30"),
     ])
     func datesAreWrittenForPeopleInTheRecipientsZone(starts: String, zone: String, expected: String) throws {
-        // Given an event of 90 minutes
+        // Given an online event of 90 minutes (an in-person one is written in its venue's zone: see
+        // VenueTimeTests)
         let set = Self.set(["t.mustache": "---\nsubject: x\n---\n\(Self.when)\n"])
         var input = Self.input(zone: zone)
+        input.event!.online = true
         input.event!.startsAt = ISOTime.parseInstant(starts)!
         input.event!.endsAt = input.event!.startsAt.addingTimeInterval(90 * 60)
         // When rendered for a member in `zone`
