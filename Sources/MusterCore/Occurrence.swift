@@ -25,6 +25,10 @@ public struct Occurrence: Sendable, Hashable {
     public var calendar: Bool
     /// The step names its local time (`at: "09:00"`): quiet hours do not move it.
     public var atLocalTime: Bool
+    /// The step's priority (its own, else its rule's), for the member limits.
+    public var priority: Priority = .normal
+    /// The member's zone, an index into the planning pass's `ZoneTable` (`PlanResult.zones`).
+    public var zone: Int32 = 0
 
     public init(
         rule: String, step: Int, template: String, topic: String, memberID: Int64,

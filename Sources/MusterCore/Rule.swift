@@ -17,6 +17,9 @@ public struct Rule: Sendable, Hashable {
     public var description: String?
     /// Numbered from 1 in occurrences; a recurring rule has one step.
     public var steps: [Step]
+    /// How it weighs against other rules when a member's limit is reached (`mail.per_member`).
+    /// A step may set its own. Default normal.
+    public var priority: Priority = .normal
 
     public init(
         id: String, file: String? = nil, kind: RuleKind, audience: Audience = .active, topic: String,
@@ -25,6 +28,9 @@ public struct Rule: Sendable, Hashable {
         self.id = id; self.file = file ?? "schedules/\(id).yaml"; self.kind = kind; self.audience = audience
         self.topic = topic; self.grace = grace; self.description = description; self.steps = steps
     }
+
+    /// Each step's priority: its own, else the rule's.
+    public var stepPriorities: [Priority] { steps.map { $0.priority ?? priority } }
 
     /// Every template the rule uses, in step order.
     public var templates: [String] { steps.map(\.template) }

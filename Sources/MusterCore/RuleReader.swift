@@ -6,7 +6,7 @@ struct RuleReader {
     let yaml: YAMLValue
     let id: String
 
-    private static let common = ["kind", "description", "audience", "topic", "grace"]
+    private static let common = ["kind", "description", "audience", "topic", "grace", "priority"]
     private static let kinds = "sequence, event, ballot or recurring"
 
     mutating func read() throws -> Rule {
@@ -52,7 +52,7 @@ struct RuleReader {
                 throw anchorValue.error("'anchor' must be \(choices) (got \(anchorValue.quoted))")
             }
             steps = try readSteps(top) { m, what in
-                try m.checkKeys(["after", "at", "template"])
+                try m.checkKeys(["after", "at", "template", "priority"])
                 return .after(try offset(try m.required("after"), "\(what): 'after'", example: "'7d' or '36h'"))
             }
         case "event":
@@ -65,7 +65,7 @@ struct RuleReader {
             let calendar = try top["calendar"].map { try $0.bool("'calendar'") } ?? false
             kind = .event(selection, recipients: recipients, calendar: calendar)
             steps = try readSteps(top) { m, what in
-                try m.checkKeys(["before", "at", "template"])
+                try m.checkKeys(["before", "at", "template", "priority"])
                 return .before(try offset(try m.required("before"), "\(what): 'before'", example: "'7d' or '36h'"))
             }
         case "ballot":
@@ -78,7 +78,7 @@ struct RuleReader {
             }
             kind = .ballot(recipients: recipients)
             steps = try readSteps(top) { m, what in
-                try m.checkKeys(["after_open", "every", "before_close", "at", "template"])
+                try m.checkKeys(["after_open", "every", "before_close", "at", "template", "priority"])
                 let present = ["after_open", "every", "before_close"].filter { m[$0] != nil }
                 guard present.count == 1 else {
                     throw InputError(file: m.file, line: m.line,
@@ -111,8 +111,10 @@ struct RuleReader {
         if case .recurring = kind {} else if top["template"] != nil {
             throw InputError(file: yaml.file, line: yaml.line, "'template' belongs in each step")
         }
-        return Rule(id: id, file: yaml.file, kind: kind, audience: audience, topic: topic, grace: grace,
-                    description: description, steps: steps)
+        var rule = Rule(id: id, file: yaml.file, kind: kind, audience: audience, topic: topic, grace: grace,
+                        description: description, steps: steps)
+        rule.priority = try top["priority"].map { try priority($0, "'priority'") } ?? .normal
+        return rule
     }
 
     private func readSteps(_ top: YAMLMapping, timing: (YAMLMapping, String) throws -> StepTiming) throws -> [Step] {
@@ -132,7 +134,8 @@ struct RuleReader {
                 }
                 at = time
             }
-            return Step(t, at: at, template: try name(try m.required("template"), "\(what): 'template'"))
+            return Step(t, at: at, template: try name(try m.required("template"), "\(what): 'template'"),
+                        priority: try m["priority"].map { try priority($0, "\(what): 'priority'") })
         }
     }
 
@@ -170,6 +173,13 @@ struct RuleReader {
             a.conditionLine = w.line
         }
         return a
+    }
+
+    private func priority(_ value: YAMLValue, _ what: String) throws -> Priority {
+        guard let p = Priority(rawValue: try value.string(what)) else {
+            throw value.error("\(what) must be high, normal or low (got \(value.quoted))")
+        }
+        return p
     }
 
     private func offset(_ value: YAMLValue, _ what: String, example: String) throws -> Offset {

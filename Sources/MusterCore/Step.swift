@@ -23,8 +23,10 @@ public struct Step: Sendable, Hashable {
     /// Recipient-local time of day; nil means the anchor plus the offset exactly.
     public var at: TimeOfDay?
     public var template: String
+    /// The step's own priority (a ballot's last days: high); nil: the rule's.
+    public var priority: Priority?
 
-    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String) {
-        self.timing = timing; self.at = at; self.template = template
+    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String, priority: Priority? = nil) {
+        self.timing = timing; self.at = at; self.template = template; self.priority = priority
     }
 }

@@ -43,6 +43,10 @@ public struct PassSummary: Sendable {
     public var suppressed = 0
     public var failedAtEnqueue = 0
     public var skippedPastGrace: [String: Int] = [:]
+    /// Per rule: new entries the member limits moved to a later day, and those they skipped
+    /// (`member limit`: the next free day was past their grace or expiry).
+    public var movedByLimit: [String: Int] = [:]
+    public var skippedByLimit: [String: Int] = [:]
     /// Rules whose planning failed alone this pass (a `where:` stopped by a limit, say): rule id →
     /// reason. They were skipped; the others planned and delivered.
     public var failedRules: [String: String] = [:]
@@ -69,6 +73,8 @@ public struct PassSummary: Sendable {
     /// Adds `other`'s enqueue counts (from the thread that rendered beside delivery).
     mutating func addEnqueued(_ other: PassSummary) {
         queued += other.queued; suppressed += other.suppressed; failedAtEnqueue += other.failedAtEnqueue
+        for (r, n) in other.movedByLimit { movedByLimit[r, default: 0] += n }
+        for (r, n) in other.skippedByLimit { skippedByLimit[r, default: 0] += n }
     }
 }
 
@@ -120,10 +126,10 @@ public struct Engine: Sendable {
     ) async throws -> PassSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         var s = PassSummary()
-        let due = try plan(now: now, scope: scope, lookahead: lookahead, into: &s)
+        let (due, zones) = try planDue(now: now, scope: scope, lookahead: lookahead, into: &s)
         if scope == .everyone { s.expired = try outbox.expire(now: now) }
         if due.count <= Self.pipelineThreshold || delivery == .batches(0) {
-            try enqueue(due, now: now, into: &s)
+            try enqueue(due, zones: zones, now: now, into: &s)
             try await deliver(now: now, delivery: delivery, into: &s, stop: stop)
         } else {
             let feed = EnqueueFeed()
@@ -131,7 +137,7 @@ public struct Engine: Sendable {
             Thread {
                 var counts = PassSummary()
                 do {
-                    try engine.enqueue(due, now: now, into: &counts, cancelled: { feed.isCancelled })
+                    try engine.enqueue(due, zones: zones, now: now, into: &counts, cancelled: { feed.isCancelled })
                     feed.finish(counts, nil)
                 } catch {
                     feed.finish(counts, error)
@@ -161,12 +167,20 @@ public struct Engine: Sendable {
     /// exactly those a pass with no lookahead plans (the planner's window ends at `now + horizon`,
     /// the rest of its judgement does not depend on the horizon); the later ones give the next instant.
     public func plan(now: Date, scope: PassScope, lookahead: TimeInterval, into s: inout PassSummary) throws -> [Occurrence] {
+        try planDue(now: now, scope: scope, lookahead: lookahead, into: &s).due
+    }
+
+    /// `plan`, with the zones its occurrences' `zone` indexes name.
+    func planDue(
+        now: Date, scope: PassScope, lookahead: TimeInterval, into s: inout PassSummary
+    ) throws -> (due: [Occurrence], zones: ZoneTable) {
         let rules: [Rule]
+        let none = (due: [Occurrence](), zones: ZoneTable(organisation: district.config.organisation.timeZone))
         switch scope {
-        case .nobody: return []
+        case .nobody: return none
         case .everyone: rules = district.rules
         case .members(let ids):
-            guard !ids.isEmpty else { return [] }
+            guard !ids.isEmpty else { return none }
             rules = Self.narrow(district.rules, to: ids)
         }
         let result = try planPass(
@@ -186,7 +200,7 @@ public struct Engine: Sendable {
             s.failedRules[rule] = why
             logger.error("rule=\(rule) status=skipped reason=\"\(Self.logSafe(why))\"")
         }
-        return due
+        return (due, result.zones ?? none.zones)
     }
 
     /// `rules` with each audience narrowed to `members`.
@@ -206,12 +220,21 @@ public struct Engine: Sendable {
 
     /// Renders and stores the occurrences that are new; those already in the outbox are left alone.
     /// `cancelled` is asked between chunks: rendering stops early when it says true.
+    ///
+    /// Under `mail.per_member` the new ones of each chunk pass the member limits first (`MemberLimits`,
+    /// counting what the outbox holds for the chunk's members in one query): a moved one is stored
+    /// to go at its new time, a skipped one goes in `suppressed` with the reason `member limit`,
+    /// unrendered. Chunks go highest priority first, then earliest expiry, so that across chunks
+    /// too the message that matters more takes a member's slot.
     func enqueue(
-        _ occurrences: [Occurrence], now: Date, into s: inout PassSummary, cancelled: () -> Bool = { false }
+        _ occurrences: [Occurrence], zones: ZoneTable? = nil, now: Date, into s: inout PassSummary,
+        cancelled: () -> Bool = { false }
     ) throws {
         guard !occurrences.isEmpty else { return }
         let suppressions = try outbox.loadSuppressions()
         let composer = MessageComposer(district: district, links: links)
+        let limit = district.config.mail.perMember
+        let occurrences = limit == nil ? occurrences : Self.byPriority(occurrences)
         // Small chunks first, so that delivery beside it can start soon; larger ones after.
         var start = 0
         while start < occurrences.count, !cancelled() {
@@ -221,10 +244,17 @@ public struct Engine: Sendable {
             let existing = try outbox.existingKeys(chunk.map(\.dedupeKey))
             let fresh = chunk.filter { !existing.contains($0.dedupeKey) }
             guard !fresh.isEmpty else { continue }
-            let drafts = try composer.compose(fresh, suppressions: suppressions, now: now)
+            let drafts: [NewOutboxEntry]
+            if let limit, let zones {
+                drafts = try composeWithinLimits(fresh, limit: limit, zones: zones, composer: composer,
+                                                 suppressions: suppressions, now: now, into: &s)
+            } else {
+                drafts = try composer.compose(fresh, suppressions: suppressions, now: now)
+            }
             try outbox.enqueue(drafts, now: now)
             for d in drafts {
                 if d.failedReason != nil { s.failedAtEnqueue += 1 }
+                else if d.suppressedReason == LimitDecision.reason { continue }  // in skippedByLimit
                 else if d.suppressedReason != nil { s.suppressed += 1 }
                 else { s.queued += 1 }
             }
@@ -233,6 +263,56 @@ public struct Engine: Sendable {
                 logger.info("member=\(o.memberID) rule=\(o.rule) step=\(o.step) status=\(d.failedReason == nil ? "suppressed" : "failed") reason=\"\(d.failedReason ?? d.suppressedReason ?? "")\"")
             }
         }
+    }
+
+    /// `occurrences` highest priority first, then earliest expiry (stable otherwise).
+    static func byPriority(_ occurrences: [Occurrence]) -> [Occurrence] {
+        guard occurrences.contains(where: { $0.priority != occurrences[0].priority }) else { return occurrences }
+        let order = occurrences.indices.sorted { a, b in
+            let x = occurrences[a], y = occurrences[b]
+            return (x.priority.rank, x.expires, a) < (y.priority.rank, y.expires, b)
+        }
+        return order.map { occurrences[$0] }
+    }
+
+    /// New occurrences through the member limits, then composed: those that go now or later are
+    /// rendered (a moved one waits until its new time, with the reason kept); skipped ones go in
+    /// suppressed, `member limit`.
+    func composeWithinLimits(
+        _ fresh: [Occurrence], limit: MemberLimit, zones: ZoneTable, composer: MessageComposer,
+        suppressions: SuppressionList, now: Date, into s: inout PassSummary
+    ) throws -> [NewOutboxEntry] {
+        let quiet = district.config.mail.quietHours
+        let candidates = fresh.map { o in
+            LimitCandidate(
+                member: o.memberID, zone: o.zone,
+                sendAt: (o.atLocalTime ? nil : quiet?.end(after: o.due, in: zones[o.zone])) ?? o.due,
+                priority: o.priority, expires: o.expires)
+        }
+        let booked = try outbox.memberBookings(members: fresh.map(\.memberID), from: MemberLimits.countFrom(now))
+        let decisions = MemberLimits.decide(candidates, booked: booked.instants, limit: limit, zones: zones, now: now)
+        var going: [Occurrence] = []
+        var moves: [Date?] = []
+        var drafts: [NewOutboxEntry] = []
+        let domain = district.config.mail.from.domain
+        for (o, d) in zip(fresh, decisions) {
+            switch d {
+            case .send: going.append(o); moves.append(nil)
+            case .moved(let to): going.append(o); moves.append(to); s.movedByLimit[o.rule, default: 0] += 1
+            case .skipped:
+                s.skippedByLimit[o.rule, default: 0] += 1
+                drafts.append(NewOutboxEntry(
+                    occurrence: o, recipient: nil, messageID: MIMEMessage.messageID(forKey: o.dedupeKey, domain: domain),
+                    message: nil, suppressedReason: LimitDecision.reason))
+            }
+        }
+        var composed = try composer.compose(going, suppressions: suppressions, now: now)
+        for i in composed.indices {
+            guard let to = moves[i], composed[i].initialState == .queued else { continue }
+            composed[i].notBefore = to
+            composed[i].note = LimitDecision.reason
+        }
+        return composed + drafts
     }
 
     /// The one delivery loop: claims due entries batch by batch and hands them to the transport,

@@ -123,10 +123,7 @@ struct MessageComposer: Sendable {
     /// For a step with no `at` (the occurrence says), due inside the recipient's quiet hours: the local end of them.
     func quietHoursEnd(for o: Occurrence, zone: TimeZone) -> Date? {
         guard let quiet = district.config.mail.quietHours, !o.atLocalTime else { return nil }
-        let minute = LocalTime.minuteOfDay(of: o.due, in: zone)
-        guard quiet.contains(minuteOfDay: minute) else { return nil }
-        let day = LocalTime.epochDay(of: o.due, in: zone)
-        return LocalTime.instant(epochDay: minute >= quiet.end ? day + 1 : day, minuteOfDay: quiet.end, in: zone)
+        return quiet.end(after: o.due, in: zone)
     }
 }
 

@@ -53,7 +53,7 @@ public struct OutboxStore: Sendable {
                     o.dedupeKey, o.rule, o.step, o.memberID, o.eventID, o.ballotID, o.occurrence, o.topic,
                     e.initialState.rawValue,
                     due, ISOTime.format(o.expires), e.notBefore.map(ISOTime.format) ?? due, e.messageID,
-                    e.recipient, e.failedReason ?? e.suppressedReason, stamp, stamp,
+                    e.recipient, e.failedReason ?? e.suppressedReason ?? e.note, stamp, stamp,
                 ])
                 guard db.changesCount == 1 else { continue }
                 inserted += 1

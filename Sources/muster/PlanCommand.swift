@@ -45,7 +45,8 @@ struct PlanCommand: ParsableCommand {
             for l in f.lines {
                 let o = l.occurrence
                 print(pad(when.abbreviated(o.due, year: false), 17) + pad("\(o.rule)/\(o.step)", 26)
-                    + pad("#\(o.memberID) \(l.memberName)", 30) + TerminalText.visible(l.subject))
+                    + pad("#\(o.memberID) \(l.memberName)", 30) + TerminalText.visible(l.subject)
+                    + Self.mark(l.limit, when: when))
             }
             if f.lines.count < f.count {
                 print("... and \(f.count - f.lines.count) more (pass --limit 0 to list them all)")
@@ -57,10 +58,31 @@ struct PlanCommand: ParsableCommand {
         for r in district.rules where rule == nil || r.id == rule {
             var line = "  " + pad(r.id, 24) + String(totals[r.id] ?? 0)
             if let s = f.skippedPastGrace[r.id], s > 0 { line += "   (\(s) skipped: their time passed more than the grace ago)" }
+            let moved = f.movedByLimit[r.id] ?? 0, held = f.heldByLimit[r.id] ?? 0
+            if moved + held > 0 { line += "   (member limit: \(moved) moved, \(held) held)" }
             print(line)
         }
         let skipped = f.skippedPastGrace.values.reduce(0, +)
         print("Skipped by the grace window (never sent late): \(skipped)")
+        if config.mail.perMember != nil {
+            let moved = f.movedByLimit.values.reduce(0, +), held = f.heldByLimit.values.reduce(0, +)
+            print("Member limit (\(Self.limitText(config.mail.perMember!))): \(moved) moved to a later day, \(held) held (never sent)")
+        }
+    }
+
+    /// What the member limit does with a listed message, after its subject.
+    static func mark(_ d: LimitDecision, when: PeopleTime) -> String {
+        switch d {
+        case .send: return ""
+        case .moved(let to):
+            let day = when.localDay(to)
+            return "   [moved to \(PeopleTime.shortWeekdays[day.weekday]) \(when.time(to)): \(LimitDecision.reason)]"
+        case .skipped: return "   [held: \(LimitDecision.reason)]"
+        }
+    }
+
+    static func limitText(_ l: MemberLimit) -> String {
+        [l.day.map { "\($0) a day" }, l.week.map { "\($0) in 7 days" }].compactMap { $0 }.joined(separator: ", ")
     }
 }
 
