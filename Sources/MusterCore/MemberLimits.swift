@@ -78,9 +78,11 @@ public enum LimitDecision: Sendable, Hashable {
 /// | normal, low            | send            | moved to the next free day, same local time              |
 /// | ... that day expired   |                 | skipped, `member limit`                                  |
 ///
-/// Candidates of one member are placed in order of their local day, then priority (high first),
-/// then expiry (the one lost soonest first), then time: when two compete for one slot the higher
-/// priority wins, then the earlier expiry. What the outbox already holds keeps its place (first
+/// Candidates of one member are placed in order of their local day, then their time (every one
+/// already due, at or before `now`, counts as due at `now`: they arrive in the same pass), then
+/// priority (high first), then expiry (the one lost soonest first): when two compete for one slot
+/// the higher priority wins, then the earlier expiry; a later message never pushes out an earlier
+/// one, as in the passes that will send them. What the outbox already holds keeps its place (first
 /// come, first served across passes). A move is searched for up to `searchDays` days.
 ///
 /// For example with `{ day: 1, week: 4 }`, a member who got a message at 09:00 today: a low
@@ -122,8 +124,8 @@ public enum MemberLimits {
             let placed = mine.map { ($0, local.place(candidates[$0], now: now)) }
                 .sorted { a, b in
                     let ca = candidates[a.0], cb = candidates[b.0]
-                    return (a.1.day, ca.priority.rank, ca.expires, ca.sendAt, a.0)
-                        < (b.1.day, cb.priority.rank, cb.expires, cb.sendAt, b.0)
+                    return (a.1.day, max(ca.sendAt, now), ca.priority.rank, ca.expires, a.0)
+                        < (b.1.day, max(cb.sendAt, now), cb.priority.rank, cb.expires, b.0)
                 }
             for (index, slot) in placed {
                 let c = candidates[index]
