@@ -360,9 +360,14 @@ public struct Engine: Sendable {
         guard !ready.isEmpty else { return false }
         let recorder = DeliveryRecorder(batch: ready, outbox: outbox, now: now, logger: logger)
         let sender = district.config.mail.from.address
+        let pauses = PauseWatch(store: district.store, rules: Set(ready.map(\.rule)))
         await transport.send(
             ready.map { OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient!, messageID: $0.messageID, data: $0.message!) },
-            settle: recorder.settle)
+            settle: { i, result in
+                try recorder.settle(i, result)
+                // A rule paused while this batch goes: nothing more is handed on (the rest goes back to the queue).
+                if pauses.sawPause() { throw PauseWatch.Paused() }
+            })
         let settled = recorder.results
         var down = 0
         var unsettled: [Int64] = []
@@ -382,6 +387,10 @@ public struct Engine: Sendable {
             try? outbox.release(ids: unsettled, now: now)
             throw failure
         }
+        if pauses.paused {
+            try outbox.release(ids: unsettled, now: now)
+            logger.notice("status=paused released=\(unsettled.count) reason=\"a rule of the batch was paused\"")
+        }
         return down == ready.count
     }
 
@@ -397,6 +406,37 @@ public struct Engine: Sendable {
         DeliveryResult.redactAddresses(reply)
             .replacingOccurrences(of: "\"", with: "'")
             .components(separatedBy: .newlines).joined(separator: " ")
+    }
+}
+
+/// Whether a rule of a batch in delivery has been paused (`muster pause`), read from the database at
+/// most every 100 ms as messages settle: a pause stops the batch within a moment, and costs a
+/// delivery of thousands of messages a second a few reads.
+final class PauseWatch: @unchecked Sendable {
+    struct Paused: Error {}
+    private let store: Store
+    private let rules: Set<String>
+    private let lock = NSLock()
+    private var lastLook: UInt64 = 0
+    private var seen = false
+
+    init(store: Store, rules: Set<String>) { self.store = store; self.rules = rules }
+
+    /// True once a pause of one of the batch's rules (or of all) has been seen.
+    var paused: Bool { lock.withLock { seen } }
+
+    func sawPause() -> Bool {
+        let t = DispatchTime.now().uptimeNanoseconds
+        let look = lock.withLock { () -> Bool in
+            if seen { return false }
+            if t &- lastLook < 100_000_000 { return false }
+            lastLook = t
+            return true
+        }
+        if look, let paused = try? PausedRules(store).rules(), rules.contains(where: { paused.pauses($0) }) {
+            lock.withLock { seen = true }
+        }
+        return paused
     }
 }
 

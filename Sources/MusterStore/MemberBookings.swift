@@ -42,3 +42,20 @@ extension OutboxStore {
         }
     }
 }
+
+extension StatusQueries {
+    /// Per rule: entries the member limits moved to a later day (whatever became of them since),
+    /// and those they skipped (`suppressed`, `member limit`). Only rules with some.
+    public func memberLimitCounts() throws -> [String: (moved: Int, skipped: Int)] {
+        try pool.read { db in
+            var out: [String: (moved: Int, skipped: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT rule, sum(state != 'suppressed'), sum(state = 'suppressed') FROM muster_outbox
+                WHERE reason = ? GROUP BY rule
+                """, arguments: [LimitDecision.reason]) {
+                out[row[0]] = (moved: row[1], skipped: row[2])
+            }
+            return out
+        }
+    }
+}

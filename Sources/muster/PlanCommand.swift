@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import MusterCore
 import MusterDaemon
+import MusterStore
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,6 +39,11 @@ struct PlanCommand: ParsableCommand {
         let f = try district.forecast(now: instant, days: days, rule: rule, limit: limit)
         let zone = config.organisation.timeZone
         let when = PeopleTime(timeZone: zone)
+        let paused = try PausedRules(district.store).rules()
+        if !paused.isEmpty {
+            let names = paused.contains(PausedRules.all) ? "every rule (--all)" : paused.sorted().joined(separator: ", ")
+            print("Paused: \(names): their messages are planned and queued but wait for 'muster resume'")
+        }
         print("Forecast for \(days) days from \(when.abbreviated(instant, year: false)) (\(zone.identifier)): \(f.count) messages")
         if !f.lines.isEmpty {
             print("")
@@ -58,6 +64,7 @@ struct PlanCommand: ParsableCommand {
         for r in district.rules where rule == nil || r.id == rule {
             var line = "  " + pad(r.id, 24) + String(totals[r.id] ?? 0)
             if let s = f.skippedPastGrace[r.id], s > 0 { line += "   (\(s) skipped: their time passed more than the grace ago)" }
+            if paused.pauses(r.id) { line += "   (paused)" }
             let moved = f.movedByLimit[r.id] ?? 0, held = f.heldByLimit[r.id] ?? 0
             if moved + held > 0 { line += "   (member limit: \(moved) moved, \(held) held)" }
             print(line)
