@@ -94,7 +94,8 @@ struct PlanPass {
     mutating func plan(_ rule: Rule, _ input: RuleInput, _ window: PlanWindow) {
         var skipped = 0
         templates = rule.templates
-        atLocalTime = rule.steps.map { $0.at != nil }
+        // A broadcast's time is the organiser's choice for everyone, and quiet hours still apply to it.
+        atLocalTime = rule.steps.map { $0.at != nil && rule.kind != .broadcast }
         priorities = rule.stepPriorities
         calendar = rule.calendar
         switch (rule.kind, input) {
@@ -142,6 +143,14 @@ struct PlanPass {
             let judged = judge(recurring(rule, window), window)
             skipped += judged.skipped * members.count
             for m in members { emit(judged.send, rule: rule, member: m.id, zone: m.zone) }
+        case (.broadcast, let .recurring(members)):
+            var perZone = [Judged?](repeating: nil, count: clock.zones.zones.count)
+            for m in members {
+                let z = Int(m.zone)
+                if perZone[z] == nil { perZone[z] = judge(broadcast(rule, zone: m.zone), window) }
+                skipped += perZone[z]!.skipped
+                emit(perZone[z]!.send, rule: rule, member: m.id, zone: m.zone)
+            }
         default:
             break  // an input of the wrong kind plans nothing
         }
@@ -217,6 +226,12 @@ struct PlanPass {
             }
         }
         return out
+    }
+
+    private func broadcast(_ rule: Rule, zone: Int32) -> [Candidate] {
+        guard case let .once(day)? = rule.steps.first?.timing, let at = rule.steps.first?.at else { return [] }
+        let due = LocalTime.instant(day, at, in: clock.zones[zone])
+        return [Candidate(step: 1, due: due, expires: Expiry.afterGrace(rule, due: due), occurrence: "")]
     }
 
     private func recurring(_ rule: Rule, _ window: PlanWindow) -> [Candidate] {

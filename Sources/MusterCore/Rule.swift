@@ -52,6 +52,9 @@ public enum RuleKind: Sendable, Hashable {
     case ballot(recipients: BallotRecipients)
     /// Per cron firing and member of the audience.
     case recurring
+    /// One message to each member of the audience, once, at one recipient-local time (its step's
+    /// `.once(day)` at `at`): a petition launch, a journal issue, a convening announcement.
+    case broadcast
 
     public var name: String {
         switch self {
@@ -59,6 +62,7 @@ public enum RuleKind: Sendable, Hashable {
         case .event: return "event"
         case .ballot: return "ballot"
         case .recurring: return "recurring"
+        case .broadcast: return "broadcast"
         }
     }
 }

@@ -7,7 +7,7 @@ struct RuleReader {
     let id: String
 
     private static let common = ["kind", "description", "audience", "topic", "grace", "priority"]
-    private static let kinds = "sequence, event, ballot or recurring"
+    private static let kinds = "sequence, event, ballot, recurring or broadcast"
 
     mutating func read() throws -> Rule {
         let top = try yaml.mapping("the rule")
@@ -21,6 +21,7 @@ struct RuleReader {
         case "event": allowed = Self.common + ["events", "recipients", "calendar", "steps"]
         case "ballot": allowed = Self.common + ["recipients", "steps"]
         case "recurring": allowed = Self.common + ["cron", "template"]
+        case "broadcast": allowed = Self.common + ["send_at", "template"]
         default: throw kindValue.error("'kind' must be \(Self.kinds) (got \(kindValue.quoted))")
         }
         try top.checkKeys(allowed)
@@ -96,6 +97,14 @@ struct RuleReader {
                     return .every(o)
                 }
             }
+        case "broadcast":
+            let sendAt = try top.required("send_at")
+            let parts = (sendAt.scalarText ?? "").split(whereSeparator: { $0 == " " || $0 == "T" }).map(String.init)
+            guard parts.count == 2, let day = LocalDay(parts[0]), let time = TimeOfDay(parts[1]) else {
+                throw sendAt.error("'send_at' must be a local date and time like \"2027-01-12 09:00\" (got \(sendAt.quoted))")
+            }
+            kind = .broadcast
+            steps = [Step(.once(day), at: time, template: try name(try top.required("template"), "'template'"))]
         default:  // recurring
             let cronValue = try top.required("cron")
             let cronText = try cronValue.string("'cron'")
@@ -108,7 +117,7 @@ struct RuleReader {
             kind = .recurring
             steps = [Step(.cron(cron), template: try name(try top.required("template"), "'template'"))]
         }
-        if case .recurring = kind {} else if top["template"] != nil {
+        if kind == .recurring || kind == .broadcast {} else if top["template"] != nil {
             throw InputError(file: yaml.file, line: yaml.line, "'template' belongs in each step")
         }
         var rule = Rule(id: id, file: yaml.file, kind: kind, audience: audience, topic: topic, grace: grace,

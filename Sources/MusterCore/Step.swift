@@ -15,6 +15,8 @@ public enum StepTiming: Sendable, Hashable {
     case beforeClose(Offset)
     /// Recurring: at each firing of the rule's cron expression (organisation time zone).
     case cron(Cron)
+    /// Broadcast: on this local day (the member's zone, else the organisation's), at the step's `at`.
+    case once(LocalDay)
 }
 
 /// One message a rule sends: `{ after: 7d, at: "09:00", template: welcome-2-your-rep }`.

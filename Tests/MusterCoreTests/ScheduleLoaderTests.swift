@@ -85,8 +85,8 @@ import Testing
         #expect(error(sequenceHead + "steps: []") == "schedules/welcome.yaml:4: 'steps' must list at least one step")
         #expect(error(sequenceHead + "grace: soon\nsteps: [{ after: 0d, template: a }]")
             == #"schedules/welcome.yaml:4: 'grace' must look like '1d' or '12h' (got "soon")"#)
-        #expect(error("kind: seq\ntopic: x") == #"schedules/welcome.yaml:1: 'kind' must be sequence, event, ballot or recurring (got "seq")"#)
-        #expect(error("topic: x") == "schedules/welcome.yaml:1: 'kind' is required: sequence, event, ballot or recurring")
+        #expect(error("kind: seq\ntopic: x") == #"schedules/welcome.yaml:1: 'kind' must be sequence, event, ballot, recurring or broadcast (got "seq")"#)
+        #expect(error("topic: x") == "schedules/welcome.yaml:1: 'kind' is required: sequence, event, ballot, recurring or broadcast")
         #expect(error("kind: sequence\nanchor: joined_on\nsteps: [{ after: 0d, template: a }]")
             == "schedules/welcome.yaml:1: 'topic' is required: what members can unsubscribe from, e.g. welcome or newsletter")
         #expect(error("kind: sequence\nanchor: birthday\ntopic: x\nsteps: [{ after: 0d, template: a }]")
@@ -154,7 +154,7 @@ import Testing
         } catch let e as InputErrors {
             #expect(e.description == """
                 schedules/bad-one.yaml:2: cron must have five fields: minute hour day-of-month month day-of-week (got 4 in "0 7 * *")
-                schedules/bad-two.yaml:1: 'kind' must be sequence, event, ballot or recurring (got "nothing")
+                schedules/bad-two.yaml:1: 'kind' must be sequence, event, ballot, recurring or broadcast (got "nothing")
                 """)
         }
         try FileManager.default.removeItem(atPath: dir.file("schedules/bad-one.yaml"))
@@ -167,19 +167,19 @@ import Testing
     @Test func loadsTheShippedSchedules() throws {
         let rules = try ScheduleLoader().load(directory: Repository.path("schedules"))
         #expect(rules.map(\.id) == [
-            "ballot-chaser", "induction-invite", "induction-reminder", "leadership-welcome", "meeting-reminders",
+            "ballot-chaser", "induction-invite", "induction-reminder", "leadership-journal", "leadership-welcome", "meeting-reminders",
             "reps-weekly", "training-reminder", "training-reps", "welcome",
         ])
         #expect(rules.flatMap(\.templates) == [
             "ballot-open", "ballot-reminder", "ballot-last-days", "induction-invite", "induction-reminder",
-            "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "reps-weekly", "training-reminder",
+            "leadership-journal-jan", "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "reps-weekly", "training-reminder",
             "training-reps-invite", "welcome-1", "welcome-2-your-rep", "welcome-3-training",
         ])
         #expect(rules.map(\.kind.name) == [
-            "ballot", "event", "event", "sequence", "event", "recurring", "event", "event", "sequence",
+            "ballot", "event", "event", "broadcast", "sequence", "event", "recurring", "event", "event", "sequence",
         ])
         #expect(rules.map(\.topic) == [
-            "ballots", "meetings", "meetings", "welcome", "meetings", "newsletter", "training", "training", "welcome",
+            "ballots", "meetings", "meetings", "journal", "welcome", "meetings", "newsletter", "training", "training", "welcome",
         ])
         #expect(rules.allSatisfy { $0.description != nil && $0.grace == .days(1) })
         let invite = try #require(rules.first { $0.id == "induction-invite" })
