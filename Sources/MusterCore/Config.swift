@@ -48,6 +48,15 @@ public struct QuietHours: Sendable, Hashable {
     public func contains(minuteOfDay m: Int) -> Bool {
         start <= end ? (m >= start && m < end) : (m >= start || m < end)
     }
+
+    /// For a message due at `due` in `zone` whose step names no time: the local end of the quiet
+    /// hours it falls in; nil when it does not fall in them.
+    public func end(after due: Date, in zone: TimeZone) -> Date? {
+        let minute = LocalTime.minuteOfDay(of: due, in: zone)
+        guard contains(minuteOfDay: minute) else { return nil }
+        let day = LocalTime.epochDay(of: due, in: zone)
+        return LocalTime.instant(epochDay: minute >= end ? day + 1 : day, minuteOfDay: end, in: zone)
+    }
 }
 
 public struct MailConfig: Sendable {
@@ -62,6 +71,8 @@ public struct MailConfig: Sendable {
     /// SMTP connections at once, within `concurrencyRange`.
     public var concurrency: Int
     public var quietHours: QuietHours?
+    /// `mail.per_member`: how much one member hears across rules; nil: no limit.
+    public var perMember: MemberLimit?
 
     /// The connections `mail.concurrency` may ask for: the config and the transport both check this range.
     public static let concurrencyRange = 1...32
@@ -69,11 +80,12 @@ public struct MailConfig: Sendable {
     public init(
         from: MailAddress, replyTo: MailAddress? = nil, transport: Transport, tls: TLSMode = .required,
         usernameEnv: String? = nil, passwordEnv: String? = nil, caFile: String? = nil, rate: RateLimit? = nil,
-        concurrency: Int = 1, quietHours: QuietHours? = nil
+        concurrency: Int = 1, quietHours: QuietHours? = nil, perMember: MemberLimit? = nil
     ) {
         self.from = from; self.replyTo = replyTo; self.transport = transport; self.tls = tls
         self.usernameEnv = usernameEnv; self.passwordEnv = passwordEnv; self.caFile = caFile
         self.rate = rate; self.concurrency = concurrency; self.quietHours = quietHours
+        self.perMember = perMember
     }
 }
 

@@ -56,7 +56,7 @@ extension Config {
         let m = try node.mapping("mail")
         try m.checkKeys([
             "from", "reply_to", "transport", "tls", "username_env", "password_env", "ca_file", "rate",
-            "concurrency", "quiet_hours",
+            "concurrency", "quiet_hours", "per_member",
         ])
         let fromNode = try m.required("from")
         guard let from = MailAddress(parsing: try fromNode.string("mail.from")) else {
@@ -114,6 +114,7 @@ extension Config {
             }
             quiet = v
         }
+        let perMember = try m["per_member"].map(parsePerMember)
         for key in ["username_env", "password_env"] {
             if let v = m[key], let s = v.scalarText, !isEnvName(s) {
                 throw v.error("mail.\(key): must name an environment variable such as MUSTER_SMTP_PASSWORD, not hold the secret itself")
@@ -124,7 +125,22 @@ extension Config {
             from: from, replyTo: replyTo, transport: transport, tls: tls,
             usernameEnv: try m["username_env"]?.string("mail.username_env"),
             passwordEnv: try m["password_env"]?.string("mail.password_env"),
-            caFile: caFile, rate: rate, concurrency: concurrency, quietHours: quiet)
+            caFile: caFile, rate: rate, concurrency: concurrency, quietHours: quiet, perMember: perMember)
+    }
+
+    /// `mail.per_member: { day: 1, week: 4 }`; either key may be left out (no limit on that span).
+    static func parsePerMember(_ node: YAMLValue) throws -> MemberLimit {
+        let m = try node.mapping("mail.per_member")
+        try m.checkKeys(["day", "week"])
+        func count(_ key: String) throws -> Int? {
+            guard let v = m[key] else { return nil }
+            let n = try v.int("mail.per_member.\(key)")
+            guard n >= 1 else {
+                throw v.error("mail.per_member.\(key): must be 1 or more (got \(n)); leave it out for no limit")
+            }
+            return n
+        }
+        return MemberLimit(day: try count("day"), week: try count("week"))
     }
 
     static func parseLinks(_ node: YAMLValue?) throws -> LinksConfig {
@@ -207,6 +223,7 @@ extension Config {
           rate: 30/minute
           concurrency: 2
           quiet_hours: "21:00-08:00"
+          per_member: { day: 1, week: 4 }  # at most, across all rules (a rule's priority: high always goes)
         links:
           base_url: http://127.0.0.1:8025     # in production, the public https:// address of your proxy
           listen: 127.0.0.1:8025

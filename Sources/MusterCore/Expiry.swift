@@ -12,7 +12,7 @@ import Foundation
 ///
 /// | rule kind           | expires at                 |
 /// |---------------------|----------------------------|
-/// | sequence, recurring | due + the rule's `grace`   |
+/// | sequence, recurring, broadcast | due + the rule's `grace` |
 /// | event               | the event's start          |
 /// | ballot              | the ballot's close         |
 public enum Expiry {
@@ -22,7 +22,7 @@ public enum Expiry {
         switch rule.kind {
         case .event: if let eventStart { return eventStart }
         case .ballot: if let ballotClose { return ballotClose }
-        case .sequence, .recurring: break
+        case .sequence, .recurring, .broadcast: break
         }
         return afterGrace(rule, due: due)
     }

@@ -26,8 +26,12 @@ public struct Occurrence: Sendable, Hashable {
     /// The step names its local time (`at: "09:00"`): quiet hours do not move it.
     public var atLocalTime: Bool
     /// A notice that an event changed or was cancelled (step 0, `changed-r2`): time-critical, so
-    /// quiet hours do not hold it. The hook for per-member limits: a notice counts as `high` priority.
+    /// quiet hours do not hold it, and it is `high` priority for the member limits.
     public var notice: Bool
+    /// The step's priority (its own, else its rule's), for the member limits.
+    public var priority: Priority = .normal
+    /// The member's zone, an index into the planning pass's `ZoneTable` (`PlanResult.zones`).
+    public var zone: Int32 = 0
 
     public init(
         rule: String, step: Int, template: String, topic: String, memberID: Int64,
@@ -35,6 +39,8 @@ public struct Occurrence: Sendable, Hashable {
         due: Date, expires: Date, calendar: Bool = false, atLocalTime: Bool = false, notice: Bool = false
     ) {
         self.notice = notice
+        // A notice that an event changed goes before anything else a member is due (DESIGN.md).
+        if notice { priority = .high }
         self.rule = rule; self.step = step; self.template = template; self.topic = topic
         self.memberID = memberID; self.eventID = eventID; self.ballotID = ballotID
         self.occurrence = occurrence; self.due = due; self.expires = expires; self.calendar = calendar

@@ -39,7 +39,7 @@ public enum Planner {
                 let window = PlanWindow(rule: rule, now: now, horizon: horizon, lastPlanned: data.lastPlanned[rule.id])
                 pass.plan(rule, input, window)
             }
-            if counting { total = pass.count } else { return pass.result }
+            if counting { total = pass.count } else { pass.result.zones = data.zones; return pass.result }
         }
         return PlanResult()
     }
@@ -64,6 +64,7 @@ struct PlanPass {
     private var templates: [String] = []
     /// Per step: whether it names its local time (`at`).
     private var atLocalTime: [Bool] = []
+    private var priorities: [Priority] = []
     private var calendar = false
 
     init(clock: LocalClock, now: Date, counting: Bool) {
@@ -93,7 +94,9 @@ struct PlanPass {
     mutating func plan(_ rule: Rule, _ input: RuleInput, _ window: PlanWindow) {
         var skipped = 0
         templates = rule.templates
-        atLocalTime = rule.steps.map { $0.at != nil }
+        // A broadcast's time is the organiser's choice for everyone, and quiet hours still apply to it.
+        atLocalTime = rule.steps.map { $0.at != nil && rule.kind != .broadcast }
+        priorities = rule.stepPriorities
         calendar = rule.calendar
         switch (rule.kind, input) {
         case (.sequence, let .sequence(members)):
@@ -114,7 +117,7 @@ struct PlanPass {
                     judged = judge(sequence(rule, .instant(at), zone: m.zone), window)
                 }
                 skipped += judged.skipped
-                emit(judged.send, rule: rule, member: m.id)
+                emit(judged.send, rule: rule, member: m.id, zone: m.zone)
             }
         case (.event, let .events(plans)):
             for plan in plans {
@@ -123,7 +126,7 @@ struct PlanPass {
                     let z = Int(m.zone)
                     if perZone[z] == nil { perZone[z] = judge(event(rule, plan.event, zone: m.zone), window) }
                     skipped += perZone[z]!.skipped
-                    emit(perZone[z]!.send, rule: rule, member: m.id, event: plan.event.id)
+                    emit(perZone[z]!.send, rule: rule, member: m.id, zone: m.zone, event: plan.event.id)
                 }
             }
         case (.ballot, let .ballots(plans)):
@@ -133,29 +136,40 @@ struct PlanPass {
                     let z = Int(m.zone)
                     if perZone[z] == nil { perZone[z] = judge(ballot(rule, plan.ballot, zone: m.zone), window) }
                     skipped += perZone[z]!.skipped
-                    emit(perZone[z]!.send, rule: rule, member: m.id, ballot: plan.ballot.id)
+                    emit(perZone[z]!.send, rule: rule, member: m.id, zone: m.zone, ballot: plan.ballot.id)
                 }
             }
         case (.recurring, let .recurring(members)):
             let judged = judge(recurring(rule, window), window)
             skipped += judged.skipped * members.count
-            for m in members { emit(judged.send, rule: rule, member: m.id) }
+            for m in members { emit(judged.send, rule: rule, member: m.id, zone: m.zone) }
+        case (.broadcast, let .recurring(members)):
+            var perZone = [Judged?](repeating: nil, count: clock.zones.zones.count)
+            for m in members {
+                let z = Int(m.zone)
+                if perZone[z] == nil { perZone[z] = judge(broadcast(rule, zone: m.zone), window) }
+                skipped += perZone[z]!.skipped
+                emit(perZone[z]!.send, rule: rule, member: m.id, zone: m.zone)
+            }
         default:
             break  // an input of the wrong kind plans nothing
         }
         if skipped > 0 { result.skippedPastGrace[rule.id, default: 0] += skipped }
     }
 
-    private mutating func emit(_ candidates: [Candidate], rule: Rule, member: Int64, event: Int64? = nil, ballot: Int64? = nil) {
+    private mutating func emit(_ candidates: [Candidate], rule: Rule, member: Int64, zone: Int32, event: Int64? = nil, ballot: Int64? = nil) {
         if counting {
             count += candidates.count
             return
         }
         for c in candidates {
-            result.occurrences.append(Occurrence(
+            var o = Occurrence(
                 rule: rule.id, step: c.step, template: templates[c.step - 1], topic: rule.topic, memberID: member,
                 eventID: event, ballotID: ballot, occurrence: c.occurrence, due: c.due, expires: c.expires,
-                calendar: calendar, atLocalTime: atLocalTime[c.step - 1]))
+                calendar: calendar, atLocalTime: atLocalTime[c.step - 1])
+            o.priority = priorities[c.step - 1]
+            o.zone = zone
+            result.occurrences.append(o)
         }
     }
 
@@ -212,6 +226,12 @@ struct PlanPass {
             }
         }
         return out
+    }
+
+    private func broadcast(_ rule: Rule, zone: Int32) -> [Candidate] {
+        guard case let .once(day)? = rule.steps.first?.timing, let at = rule.steps.first?.at else { return [] }
+        let due = LocalTime.instant(day, at, in: clock.zones[zone])
+        return [Candidate(step: 1, due: due, expires: Expiry.afterGrace(rule, due: due), occurrence: "")]
     }
 
     private func recurring(_ rule: Rule, _ window: PlanWindow) -> [Candidate] {

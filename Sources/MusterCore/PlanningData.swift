@@ -117,6 +117,8 @@ public struct PlanResult: Sendable {
     /// Per rule id: rules that failed alone in this pass (a refused or stopped `where:`), with the
     /// reason; they planned nothing and were not marked planned. Empty when every rule planned.
     public var failedRules: [String: String] = [:]
+    /// The zones the occurrences' `zone` indexes name; nil for a result not made by `Planner.plan`.
+    public var zones: ZoneTable?
 
     public init(occurrences: [Occurrence] = [], skippedPastGrace: [String: Int] = [:]) {
         self.occurrences = occurrences; self.skippedPastGrace = skippedPastGrace

@@ -19,6 +19,9 @@ public struct Rule: Sendable, Hashable {
     public var steps: [Step]
     /// An event rule's `changed:` and `cancelled:` templates: notices when an event it follows changes.
     public var notices = EventNoticeTemplates()
+    /// How it weighs against other rules when a member's limit is reached (`mail.per_member`).
+    /// A step may set its own. Default normal.
+    public var priority: Priority = .normal
 
     public init(
         id: String, file: String? = nil, kind: RuleKind, audience: Audience = .active, topic: String,
@@ -27,6 +30,9 @@ public struct Rule: Sendable, Hashable {
         self.id = id; self.file = file ?? "schedules/\(id).yaml"; self.kind = kind; self.audience = audience
         self.topic = topic; self.grace = grace; self.description = description; self.steps = steps
     }
+
+    /// Each step's priority: its own, else the rule's.
+    public var stepPriorities: [Priority] { steps.map { $0.priority ?? priority } }
 
     /// Every template the rule uses, in step order.
     public var templates: [String] { steps.map(\.template) + notices.all }
@@ -48,6 +54,9 @@ public enum RuleKind: Sendable, Hashable {
     case ballot(recipients: BallotRecipients)
     /// Per cron firing and member of the audience.
     case recurring
+    /// One message to each member of the audience, once, at one recipient-local time (its step's
+    /// `.once(day)` at `at`): a petition launch, a journal issue, a convening announcement.
+    case broadcast
 
     public var name: String {
         switch self {
@@ -55,6 +64,7 @@ public enum RuleKind: Sendable, Hashable {
         case .event: return "event"
         case .ballot: return "ballot"
         case .recurring: return "recurring"
+        case .broadcast: return "broadcast"
         }
     }
 }

@@ -6,8 +6,8 @@ struct RuleReader {
     let yaml: YAMLValue
     let id: String
 
-    private static let common = ["kind", "description", "audience", "topic", "grace"]
-    private static let kinds = "sequence, event, ballot or recurring"
+    private static let common = ["kind", "description", "audience", "topic", "grace", "priority"]
+    private static let kinds = "sequence, event, ballot, recurring or broadcast"
 
     mutating func read() throws -> Rule {
         let top = try yaml.mapping("the rule")
@@ -21,6 +21,7 @@ struct RuleReader {
         case "event": allowed = Self.common + ["events", "recipients", "calendar", "steps", "changed", "cancelled"]
         case "ballot": allowed = Self.common + ["recipients", "steps"]
         case "recurring": allowed = Self.common + ["cron", "template"]
+        case "broadcast": allowed = Self.common + ["send_at", "template"]
         default: throw kindValue.error("'kind' must be \(Self.kinds) (got \(kindValue.quoted))")
         }
         try top.checkKeys(allowed)
@@ -52,7 +53,7 @@ struct RuleReader {
                 throw anchorValue.error("'anchor' must be \(choices) (got \(anchorValue.quoted))")
             }
             steps = try readSteps(top) { m, what in
-                try m.checkKeys(["after", "at", "template"])
+                try m.checkKeys(["after", "at", "template", "priority"])
                 return .after(try offset(try m.required("after"), "\(what): 'after'", example: "'7d' or '36h'"))
             }
         case "event":
@@ -65,7 +66,7 @@ struct RuleReader {
             let calendar = try top["calendar"].map { try $0.bool("'calendar'") } ?? false
             kind = .event(selection, recipients: recipients, calendar: calendar)
             steps = try readSteps(top) { m, what in
-                try m.checkKeys(["before", "at", "template"])
+                try m.checkKeys(["before", "at", "template", "priority"])
                 return .before(try offset(try m.required("before"), "\(what): 'before'", example: "'7d' or '36h'"))
             }
         case "ballot":
@@ -78,7 +79,7 @@ struct RuleReader {
             }
             kind = .ballot(recipients: recipients)
             steps = try readSteps(top) { m, what in
-                try m.checkKeys(["after_open", "every", "before_close", "at", "template"])
+                try m.checkKeys(["after_open", "every", "before_close", "at", "template", "priority"])
                 let present = ["after_open", "every", "before_close"].filter { m[$0] != nil }
                 guard present.count == 1 else {
                     throw InputError(file: m.file, line: m.line,
@@ -96,6 +97,14 @@ struct RuleReader {
                     return .every(o)
                 }
             }
+        case "broadcast":
+            let sendAt = try top.required("send_at")
+            let parts = (sendAt.scalarText ?? "").split(whereSeparator: { $0 == " " || $0 == "T" }).map(String.init)
+            guard parts.count == 2, let day = LocalDay(parts[0]), let time = TimeOfDay(parts[1]) else {
+                throw sendAt.error("'send_at' must be a local date and time like \"2027-01-12 09:00\" (got \(sendAt.quoted))")
+            }
+            kind = .broadcast
+            steps = [Step(.once(day), at: time, template: try name(try top.required("template"), "'template'"))]
         default:  // recurring
             let cronValue = try top.required("cron")
             let cronText = try cronValue.string("'cron'")
@@ -108,7 +117,7 @@ struct RuleReader {
             kind = .recurring
             steps = [Step(.cron(cron), template: try name(try top.required("template"), "'template'"))]
         }
-        if case .recurring = kind {} else if top["template"] != nil {
+        if kind == .recurring || kind == .broadcast {} else if top["template"] != nil {
             throw InputError(file: yaml.file, line: yaml.line, "'template' belongs in each step")
         }
         var rule = Rule(id: id, file: yaml.file, kind: kind, audience: audience, topic: topic, grace: grace,
@@ -116,6 +125,7 @@ struct RuleReader {
         rule.notices = EventNoticeTemplates(
             changed: try top["changed"].map { try name($0, "'changed'") },
             cancelled: try top["cancelled"].map { try name($0, "'cancelled'") })
+        rule.priority = try top["priority"].map { try priority($0, "'priority'") } ?? .normal
         return rule
     }
 
@@ -136,7 +146,8 @@ struct RuleReader {
                 }
                 at = time
             }
-            return Step(t, at: at, template: try name(try m.required("template"), "\(what): 'template'"))
+            return Step(t, at: at, template: try name(try m.required("template"), "\(what): 'template'"),
+                        priority: try m["priority"].map { try priority($0, "\(what): 'priority'") })
         }
     }
 
@@ -174,6 +185,13 @@ struct RuleReader {
             a.conditionLine = w.line
         }
         return a
+    }
+
+    private func priority(_ value: YAMLValue, _ what: String) throws -> Priority {
+        guard let p = Priority(rawValue: try value.string(what)) else {
+            throw value.error("\(what) must be high, normal or low (got \(value.quoted))")
+        }
+        return p
     }
 
     private func offset(_ value: YAMLValue, _ what: String, example: String) throws -> Offset {

@@ -15,6 +15,8 @@ public enum StepTiming: Sendable, Hashable {
     case beforeClose(Offset)
     /// Recurring: at each firing of the rule's cron expression (organisation time zone).
     case cron(Cron)
+    /// Broadcast: on this local day (the member's zone, else the organisation's), at the step's `at`.
+    case once(LocalDay)
 }
 
 /// One message a rule sends: `{ after: 7d, at: "09:00", template: welcome-2-your-rep }`.
@@ -23,8 +25,10 @@ public struct Step: Sendable, Hashable {
     /// Recipient-local time of day; nil means the anchor plus the offset exactly.
     public var at: TimeOfDay?
     public var template: String
+    /// The step's own priority (a ballot's last days: high); nil: the rule's.
+    public var priority: Priority?
 
-    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String) {
-        self.timing = timing; self.at = at; self.template = template
+    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String, priority: Priority? = nil) {
+        self.timing = timing; self.at = at; self.template = template; self.priority = priority
     }
 }

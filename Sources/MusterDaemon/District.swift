@@ -47,6 +47,7 @@ extension RuleKind {
         case .event: return .event
         case .ballot: return .ballot
         case .recurring: return .recurring
+        case .broadcast: return .sequence  // a member and the organisation, nothing more
         }
     }
 }

@@ -48,6 +48,10 @@ public struct PassSummary: Sendable {
     public var suppressedByEventChange = 0
     public var rerendered = 0
     public var skippedPastGrace: [String: Int] = [:]
+    /// Per rule: new entries the member limits moved to a later day, and those they skipped
+    /// (`member limit`: the next free day was past their grace or expiry).
+    public var movedByLimit: [String: Int] = [:]
+    public var skippedByLimit: [String: Int] = [:]
     /// Rules whose planning failed alone this pass (a `where:` stopped by a limit, say): rule id →
     /// reason. They were skipped; the others planned and delivered.
     public var failedRules: [String: String] = [:]
@@ -74,6 +78,8 @@ public struct PassSummary: Sendable {
     /// Adds `other`'s enqueue counts (from the thread that rendered beside delivery).
     mutating func addEnqueued(_ other: PassSummary) {
         queued += other.queued; suppressed += other.suppressed; failedAtEnqueue += other.failedAtEnqueue
+        for (r, n) in other.movedByLimit { movedByLimit[r, default: 0] += n }
+        for (r, n) in other.skippedByLimit { skippedByLimit[r, default: 0] += n }
     }
 }
 
@@ -136,11 +142,12 @@ public struct Engine: Sendable {
         // Events that changed first: their queued reminders are stopped or rewritten before
         // anything is claimed, and their notices go out with this pass.
         let followUp = scope == .nobody ? EventFollowUp() : try followEventChanges(now: now, into: &s)
-        let due = followUp.notices + (try plan(now: now, scope: scope, lookahead: lookahead, into: &s))
+        let (planned, zones) = try planDue(now: now, scope: scope, lookahead: lookahead, into: &s)
+        let due = followUp.notices + planned
         s.due += followUp.notices.count
         if scope == .everyone { s.expired = try outbox.expire(now: now) }
         if due.count <= Self.pipelineThreshold || delivery == .batches(0) {
-            try enqueue(due, now: now, into: &s)
+            try enqueue(due, zones: zones, now: now, into: &s)
             try markFollowedUp(followUp)
             try await deliver(now: now, delivery: delivery, into: &s, stop: stop)
         } else {
@@ -149,7 +156,7 @@ public struct Engine: Sendable {
             Thread {
                 var counts = PassSummary()
                 do {
-                    try engine.enqueue(due, now: now, into: &counts, cancelled: { feed.isCancelled })
+                    try engine.enqueue(due, zones: zones, now: now, into: &counts, cancelled: { feed.isCancelled })
                     feed.finish(counts, nil)
                 } catch {
                     feed.finish(counts, error)
@@ -180,12 +187,20 @@ public struct Engine: Sendable {
     /// exactly those a pass with no lookahead plans (the planner's window ends at `now + horizon`,
     /// the rest of its judgement does not depend on the horizon); the later ones give the next instant.
     public func plan(now: Date, scope: PassScope, lookahead: TimeInterval, into s: inout PassSummary) throws -> [Occurrence] {
+        try planDue(now: now, scope: scope, lookahead: lookahead, into: &s).due
+    }
+
+    /// `plan`, with the zones its occurrences' `zone` indexes name.
+    func planDue(
+        now: Date, scope: PassScope, lookahead: TimeInterval, into s: inout PassSummary
+    ) throws -> (due: [Occurrence], zones: ZoneTable) {
         let rules: [Rule]
+        let none = (due: [Occurrence](), zones: ZoneTable(organisation: district.config.organisation.timeZone))
         switch scope {
-        case .nobody: return []
+        case .nobody: return none
         case .everyone: rules = district.rules
         case .members(let ids):
-            guard !ids.isEmpty else { return [] }
+            guard !ids.isEmpty else { return none }
             rules = Self.narrow(district.rules, to: ids)
         }
         let result = try planPass(
@@ -205,7 +220,7 @@ public struct Engine: Sendable {
             s.failedRules[rule] = why
             logger.error("rule=\(rule) status=skipped reason=\"\(Self.logSafe(why))\"")
         }
-        return due
+        return (due, result.zones ?? none.zones)
     }
 
     /// `rules` with each audience narrowed to `members`.
@@ -225,12 +240,21 @@ public struct Engine: Sendable {
 
     /// Renders and stores the occurrences that are new; those already in the outbox are left alone.
     /// `cancelled` is asked between chunks: rendering stops early when it says true.
+    ///
+    /// Under `mail.per_member` the new ones of each chunk pass the member limits first (`MemberLimits`,
+    /// counting what the outbox holds for the chunk's members in one query): a moved one is stored
+    /// to go at its new time, a skipped one goes in `suppressed` with the reason `member limit`,
+    /// unrendered. Chunks go highest priority first, then earliest expiry, so that across chunks
+    /// too the message that matters more takes a member's slot.
     func enqueue(
-        _ occurrences: [Occurrence], now: Date, into s: inout PassSummary, cancelled: () -> Bool = { false }
+        _ occurrences: [Occurrence], zones: ZoneTable? = nil, now: Date, into s: inout PassSummary,
+        cancelled: () -> Bool = { false }
     ) throws {
         guard !occurrences.isEmpty else { return }
         let suppressions = try outbox.loadSuppressions()
         let composer = MessageComposer(district: district, links: links)
+        let limit = district.config.mail.perMember
+        let occurrences = limit == nil ? occurrences : Self.byPriority(occurrences)
         // Small chunks first, so that delivery beside it can start soon; larger ones after.
         var start = 0
         while start < occurrences.count, !cancelled() {
@@ -240,10 +264,17 @@ public struct Engine: Sendable {
             let existing = try outbox.existingKeys(chunk.map(\.dedupeKey))
             let fresh = chunk.filter { !existing.contains($0.dedupeKey) }
             guard !fresh.isEmpty else { continue }
-            let drafts = try composer.compose(fresh, suppressions: suppressions, now: now)
+            let drafts: [NewOutboxEntry]
+            if let limit, let zones {
+                drafts = try composeWithinLimits(fresh, limit: limit, zones: zones, composer: composer,
+                                                 suppressions: suppressions, now: now, into: &s)
+            } else {
+                drafts = try composer.compose(fresh, suppressions: suppressions, now: now)
+            }
             try outbox.enqueue(drafts, now: now)
             for d in drafts {
                 if d.failedReason != nil { s.failedAtEnqueue += 1 }
+                else if d.suppressedReason == LimitDecision.reason { continue }  // in skippedByLimit
                 else if d.suppressedReason != nil { s.suppressed += 1 }
                 else { s.queued += 1 }
             }
@@ -252,6 +283,56 @@ public struct Engine: Sendable {
                 logger.info("member=\(o.memberID) rule=\(o.rule) step=\(o.step) status=\(d.failedReason == nil ? "suppressed" : "failed") reason=\"\(d.failedReason ?? d.suppressedReason ?? "")\"")
             }
         }
+    }
+
+    /// `occurrences` highest priority first, then earliest expiry (stable otherwise).
+    static func byPriority(_ occurrences: [Occurrence]) -> [Occurrence] {
+        guard occurrences.contains(where: { $0.priority != occurrences[0].priority }) else { return occurrences }
+        let order = occurrences.indices.sorted { a, b in
+            let x = occurrences[a], y = occurrences[b]
+            return (x.priority.rank, x.expires, a) < (y.priority.rank, y.expires, b)
+        }
+        return order.map { occurrences[$0] }
+    }
+
+    /// New occurrences through the member limits, then composed: those that go now or later are
+    /// rendered (a moved one waits until its new time, with the reason kept); skipped ones go in
+    /// suppressed, `member limit`.
+    func composeWithinLimits(
+        _ fresh: [Occurrence], limit: MemberLimit, zones: ZoneTable, composer: MessageComposer,
+        suppressions: SuppressionList, now: Date, into s: inout PassSummary
+    ) throws -> [NewOutboxEntry] {
+        let quiet = district.config.mail.quietHours
+        let candidates = fresh.map { o in
+            LimitCandidate(
+                member: o.memberID, zone: o.zone,
+                sendAt: (o.atLocalTime || o.notice ? nil : quiet?.end(after: o.due, in: zones[o.zone])) ?? o.due,
+                priority: o.priority, expires: o.expires)
+        }
+        let booked = try outbox.memberBookings(members: fresh.map(\.memberID), from: MemberLimits.countFrom(now))
+        let decisions = MemberLimits.decide(candidates, booked: booked.instants, limit: limit, zones: zones, now: now)
+        var going: [Occurrence] = []
+        var moves: [Date?] = []
+        var drafts: [NewOutboxEntry] = []
+        let domain = district.config.mail.from.domain
+        for (o, d) in zip(fresh, decisions) {
+            switch d {
+            case .send: going.append(o); moves.append(nil)
+            case .moved(let to): going.append(o); moves.append(to); s.movedByLimit[o.rule, default: 0] += 1
+            case .skipped:
+                s.skippedByLimit[o.rule, default: 0] += 1
+                drafts.append(NewOutboxEntry(
+                    occurrence: o, recipient: nil, messageID: MIMEMessage.messageID(forKey: o.dedupeKey, domain: domain),
+                    message: nil, suppressedReason: LimitDecision.reason))
+            }
+        }
+        var composed = try composer.compose(going, suppressions: suppressions, now: now)
+        for i in composed.indices {
+            guard let to = moves[i], composed[i].initialState == .queued else { continue }
+            composed[i].notBefore = to
+            composed[i].note = LimitDecision.reason
+        }
+        return composed + drafts
     }
 
     /// The one delivery loop: claims due entries batch by batch and hands them to the transport,
@@ -300,9 +381,14 @@ public struct Engine: Sendable {
         let journal = try DeliveryJournal(databasePath: district.store.path)
         let recorder = DeliveryRecorder(batch: ready, outbox: outbox, journal: journal, now: now, logger: logger)
         let sender = district.config.mail.from.address
+        let pauses = PauseWatch(store: district.store, rules: Set(ready.map(\.rule)))
         await transport.send(
             ready.map { OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient!, messageID: $0.messageID, data: $0.message!) },
-            settle: recorder.settle)
+            settle: { i, result in
+                try recorder.settle(i, result)
+                // A rule paused while this batch goes: nothing more is handed on (the rest goes back to the queue).
+                if pauses.sawPause() { throw PauseWatch.Paused() }
+            })
         try? recorder.finish()
         let settled = recorder.results
         var down = 0
@@ -323,6 +409,10 @@ public struct Engine: Sendable {
             try? outbox.release(ids: unsettled, now: now)
             throw failure
         }
+        if pauses.paused {
+            try outbox.release(ids: unsettled, now: now)
+            logger.notice("status=paused released=\(unsettled.count) reason=\"a rule of the batch was paused\"")
+        }
         return down == ready.count
     }
 
@@ -338,6 +428,37 @@ public struct Engine: Sendable {
         DeliveryResult.redactAddresses(reply)
             .replacingOccurrences(of: "\"", with: "'")
             .components(separatedBy: .newlines).joined(separator: " ")
+    }
+}
+
+/// Whether a rule of a batch in delivery has been paused (`muster pause`), read from the database at
+/// most every 100 ms as messages settle: a pause stops the batch within a moment, and costs a
+/// delivery of thousands of messages a second a few reads.
+final class PauseWatch: @unchecked Sendable {
+    struct Paused: Error {}
+    private let store: Store
+    private let rules: Set<String>
+    private let lock = NSLock()
+    private var lastLook: UInt64 = 0
+    private var seen = false
+
+    init(store: Store, rules: Set<String>) { self.store = store; self.rules = rules }
+
+    /// True once a pause of one of the batch's rules (or of all) has been seen.
+    var paused: Bool { lock.withLock { seen } }
+
+    func sawPause() -> Bool {
+        let t = DispatchTime.now().uptimeNanoseconds
+        let look = lock.withLock { () -> Bool in
+            if seen { return false }
+            if t &- lastLook < 100_000_000 { return false }
+            lastLook = t
+            return true
+        }
+        if look, let paused = try? PausedRules(store).rules(), rules.contains(where: { paused.pauses($0) }) {
+            lock.withLock { seen = true }
+        }
+        return paused
     }
 }
 

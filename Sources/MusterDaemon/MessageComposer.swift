@@ -122,10 +122,7 @@ struct MessageComposer: Sendable {
     func quietHoursEnd(for o: Occurrence, zone: TimeZone) -> Date? {
         // A notice that an event changed is time-critical: quiet hours do not hold it.
         guard let quiet = district.config.mail.quietHours, !o.atLocalTime, !o.notice else { return nil }
-        let minute = LocalTime.minuteOfDay(of: o.due, in: zone)
-        guard quiet.contains(minuteOfDay: minute) else { return nil }
-        let day = LocalTime.epochDay(of: o.due, in: zone)
-        return LocalTime.instant(epochDay: minute >= quiet.end ? day + 1 : day, minuteOfDay: quiet.end, in: zone)
+        return quiet.end(after: o.due, in: zone)
     }
 }
 

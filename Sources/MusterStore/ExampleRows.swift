@@ -34,7 +34,7 @@ public struct ExampleRows: Sendable {
         let at = ISOTime.format(now)
         return try pool.read { db -> ExampleIDs? in
             switch rule.kind {
-            case .sequence:
+            case .sequence, .broadcast:
                 let m = try memberID ?? Int64.fetchOne(db, sql: """
                     SELECT m.id FROM members m JOIN reps r ON r.workplace_id = m.workplace_id AND r.member_id <> m.id
                     WHERE m.status = 'active' ORDER BY m.id LIMIT 1

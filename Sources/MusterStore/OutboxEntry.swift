@@ -18,6 +18,8 @@ public struct NewOutboxEntry: Sendable, Hashable {
     public var failedReason: String?
     /// The first attempt waits until then (quiet hours); nil: at the occurrence's due time.
     public var notBefore: Date?
+    /// The reason kept with a queued entry (`member limit` for one the limits moved); nil: none.
+    public var note: String?
 
     public init(
         occurrence: Occurrence, recipient: String?, messageID: String, message: Data?,

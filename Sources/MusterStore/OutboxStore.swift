@@ -54,7 +54,7 @@ public struct OutboxStore: Sendable {
                     o.dedupeKey, o.rule, o.step, o.memberID, o.eventID, o.ballotID, o.occurrence, o.topic,
                     e.initialState.rawValue,
                     due, ISOTime.format(o.expires), e.notBefore.map(ISOTime.format) ?? due, e.messageID,
-                    e.recipient, e.failedReason ?? e.suppressedReason, stamp, stamp,
+                    e.recipient, e.failedReason ?? e.suppressedReason ?? e.note, stamp, stamp,
                 ])
                 guard db.changesCount == 1 else { continue }
                 inserted += 1
@@ -80,8 +80,8 @@ public struct OutboxStore: Sendable {
 
     // MARK: Delivering
 
-    /// Moves up to `limit` due entries (queued, next attempt at or before `now`, not expired) to
-    /// `sending` and returns them with their bytes, earliest first.
+    /// Moves up to `limit` due entries (queued, next attempt at or before `now`, not expired, their
+    /// rule not paused) to `sending` and returns them with their bytes, earliest first.
     public func claimDue(now: Date, limit: Int) throws -> [OutboxEntry] {
         let stamp = ISOTime.format(now)
         return try pool.write { db in
@@ -89,6 +89,7 @@ public struct OutboxStore: Sendable {
                 SELECT \(OutboxEntry.columns), message FROM muster_outbox
                 LEFT JOIN muster_outbox_messages ON outbox_id = id
                 WHERE state = 'queued' AND next_attempt_at <= ? AND NOT \(Self.expiredBy)
+                    AND NOT \(PausedRules.pausedEntry)
                 ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [stamp, stamp, limit])
             let update = try db.cachedStatement(sql: "UPDATE muster_outbox SET state = 'sending', updated_at = ? WHERE id = ?")
@@ -296,10 +297,14 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    /// When the next queued entry is due (a first attempt or a retry); nil when none waits.
+    /// When the next queued entry is due (a first attempt or a retry); nil when none waits. Entries
+    /// of paused rules wait for `resume`, not for a time.
     public func nextDue() throws -> Date? {
         try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM muster_outbox WHERE state = 'queued'")
+            try String.fetchOne(db, sql: """
+                SELECT next_attempt_at FROM muster_outbox WHERE state = 'queued' AND NOT \(PausedRules.pausedEntry)
+                ORDER BY next_attempt_at LIMIT 1
+                """)
                 .flatMap(ISOTime.parseInstant)
         }
     }

@@ -51,6 +51,14 @@ struct PlanningLoader {
                   !cron.fires(in: window.searched, zone: organisation).isEmpty else { return }
             let q = MemberQuery(rule.audience, now: now, today: today)
             data.inputs[rule.id] = .recurring(try members(db, q.sql(select: "m.id, m.timezone"), q, &zones))
+        case .broadcast:
+            // Its day, read anywhere on Earth (14 hours either side), must meet the window.
+            guard case let .once(day)? = rule.steps.first?.timing, let at = rule.steps.first?.at else { return }
+            let utc = LocalTime.instant(day, at, in: .utc)
+            guard utc.addingTimeInterval(14 * 3600) >= window.searched.lowerBound,
+                  utc.addingTimeInterval(-14 * 3600) <= window.searched.upperBound else { return }
+            let q = MemberQuery(rule.audience, now: now, today: today)
+            data.inputs[rule.id] = .recurring(try members(db, q.sql(select: "m.id, m.timezone"), q, &zones))
         }
         data.zones = zones
     }

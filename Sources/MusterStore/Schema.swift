@@ -170,6 +170,7 @@ public enum Schema {
                 """)
         }
         registerEventChanges(&m)
+        m.registerMigration("v6-attention", foreignKeyChecks: .immediate, migrate: attention)
         return m
     }
 
@@ -208,5 +209,18 @@ public enum Schema {
                 );
                 """)
         }
+    }
+
+    /// How much one member hears: the member limits count each member's recent and queued entries
+    /// (by member and next attempt), and the rules an organiser paused (`muster pause`) stay paused
+    /// across restarts.
+    static func attention(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX muster_outbox_member_attempt ON muster_outbox(member_id, next_attempt_at);
+            CREATE TABLE muster_paused_rules(
+                rule TEXT PRIMARY KEY,
+                paused_at TEXT NOT NULL
+            );
+            """)
     }
 }

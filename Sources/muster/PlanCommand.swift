@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import MusterCore
 import MusterDaemon
+import MusterStore
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,6 +39,11 @@ struct PlanCommand: ParsableCommand {
         let f = try district.forecast(now: instant, days: days, rule: rule, limit: limit)
         let zone = config.organisation.timeZone
         let when = PeopleTime(timeZone: zone)
+        let paused = try PausedRules(district.store).rules()
+        if !paused.isEmpty {
+            let names = paused.contains(PausedRules.all) ? "every rule (--all)" : paused.sorted().joined(separator: ", ")
+            print("Paused: \(names): their messages are planned and queued but wait for 'muster resume'")
+        }
         print("Forecast for \(days) days from \(when.abbreviated(instant, year: false)) (\(zone.identifier)): \(f.count) messages")
         if !f.lines.isEmpty {
             print("")
@@ -54,7 +60,8 @@ struct PlanCommand: ParsableCommand {
             for (l, w) in zip(f.lines, whens) {
                 let o = l.occurrence
                 print(pad(w, width) + pad("\(o.rule)/\(o.step)", 26)
-                    + pad("#\(o.memberID) \(l.memberName)", 30) + TerminalText.visible(l.subject))
+                    + pad("#\(o.memberID) \(l.memberName)", 30) + TerminalText.visible(l.subject)
+                    + Self.mark(l.limit, when: when))
             }
             if f.lines.count < f.count {
                 print("... and \(f.count - f.lines.count) more (pass --limit 0 to list them all)")
@@ -66,10 +73,32 @@ struct PlanCommand: ParsableCommand {
         for r in district.rules where rule == nil || r.id == rule {
             var line = "  " + pad(r.id, 24) + String(totals[r.id] ?? 0)
             if let s = f.skippedPastGrace[r.id], s > 0 { line += "   (\(s) skipped: their time passed more than the grace ago)" }
+            if paused.pauses(r.id) { line += "   (paused)" }
+            let moved = f.movedByLimit[r.id] ?? 0, held = f.heldByLimit[r.id] ?? 0
+            if moved + held > 0 { line += "   (member limit: \(moved) moved, \(held) held)" }
             print(line)
         }
         let skipped = f.skippedPastGrace.values.reduce(0, +)
         print("Skipped by the grace window (never sent late): \(skipped)")
+        if config.mail.perMember != nil {
+            let moved = f.movedByLimit.values.reduce(0, +), held = f.heldByLimit.values.reduce(0, +)
+            print("Member limit (\(Self.limitText(config.mail.perMember!))): \(moved) moved to a later day, \(held) held (never sent)")
+        }
+    }
+
+    /// What the member limit does with a listed message, after its subject.
+    static func mark(_ d: LimitDecision, when: PeopleTime) -> String {
+        switch d {
+        case .send: return ""
+        case .moved(let to):
+            let day = when.localDay(to)
+            return "   [moved to \(PeopleTime.shortWeekdays[day.weekday]) \(when.time(to)): \(LimitDecision.reason)]"
+        case .skipped: return "   [held: \(LimitDecision.reason)]"
+        }
+    }
+
+    static func limitText(_ l: MemberLimit) -> String {
+        [l.day.map { "\($0) a day" }, l.week.map { "\($0) in 7 days" }].compactMap { $0 }.joined(separator: ", ")
     }
 }
 

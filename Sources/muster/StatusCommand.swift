@@ -32,6 +32,24 @@ struct StatusCommand: ParsableCommand {
         }
         print(pad("all", width) + states.map { padLeft(String(totals[$0] ?? 0), 11) }.joined())
 
+        let paused = try PausedRules(store).list()
+        if !paused.isEmpty {
+            let waiting = try PausedRules(store).waiting()
+            print("\nPaused (nothing of these goes to the relay until 'muster resume')")
+            for p in paused {
+                let n = p.rule == PausedRules.all ? waiting.values.reduce(0, +) : waiting[p.rule] ?? 0
+                print("  " + pad(p.rule == PausedRules.all ? "every rule (--all)" : p.rule, width) + "since \(formatLocal(p.since, zone)), \(n) queued wait")
+            }
+        }
+        let limited = try StatusQueries(store).memberLimitCounts()
+        if !limited.isEmpty {
+            print("\nMember limit (mail.per_member)")
+            print(pad("rule", width) + padLeft("moved", 11) + padLeft("skipped", 11))
+            for (rule, c) in limited.sorted(by: { $0.key < $1.key }) {
+                print(pad(rule, width) + padLeft(String(c.moved), 11) + padLeft(String(c.skipped), 11))
+            }
+        }
+
         let status = StatusQueries(store)
         let reasons = try status.unsentReasons(limit: 12)
         if !reasons.isEmpty {

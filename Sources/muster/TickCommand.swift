@@ -45,6 +45,12 @@ enum TickReport {
             let per = s.skippedPastGrace.sorted { $0.key < $1.key }.map { "\(TerminalText.visible($0.key)) \($0.value)" }.joined(separator: ", ")
             lines.append("skipped    \(skipped) whose time passed more than their grace ago, never sent late (\(per))")
         }
+        let moved = s.movedByLimit.values.reduce(0, +), held = s.skippedByLimit.values.reduce(0, +)
+        if moved + held > 0 {
+            let rules = Set(s.movedByLimit.keys).union(s.skippedByLimit.keys).sorted()
+            let per = rules.map { "\(TerminalText.visible($0)) \(s.movedByLimit[$0] ?? 0)/\(s.skippedByLimit[$0] ?? 0)" }.joined(separator: ", ")
+            lines.append("limited    \(moved) moved to the member's next free day, \(held) skipped (member limit; moved/skipped: \(per))")
+        }
         for (rule, why) in s.failedRules.sorted(by: { $0.key < $1.key }) {
             lines.append(TerminalText.visible("not planned \(rule): \(why)"))
         }

@@ -36,7 +36,7 @@ import MusterTestSupport
 
     @Test func unknownKeysNameTheirLine() {
         let yaml = Config.starterYAML.replacingOccurrences(of: "  rate: 30/minute", with: "  rate: 30/minute\n  ratee: 5/second")
-        #expect(error(yaml) == "muster.yaml:15: mail: unknown key 'ratee' (expected one of: from, reply_to, transport, tls, username_env, password_env, ca_file, rate, concurrency, quiet_hours)")
+        #expect(error(yaml) == "muster.yaml:15: mail: unknown key 'ratee' (expected one of: from, reply_to, transport, tls, username_env, password_env, ca_file, rate, concurrency, quiet_hours, per_member)")
     }
 
     @Test func badValuesNameKeyAndLine() {

@@ -75,9 +75,9 @@ import Testing
               - { after: 7 days, at: "09:00", template: welcome-2-your-rep }
             """) == #"schedules/welcome.yaml:6: step 2: 'after' must look like '7d' or '36h' (got "7 days")"#)
         #expect(error(sequenceHead + "colour: red\nsteps: [{ after: 0d, template: a }]")
-            == "schedules/welcome.yaml:4: the rule: unknown key 'colour' (expected one of: kind, description, audience, topic, grace, anchor, steps)")
+            == "schedules/welcome.yaml:4: the rule: unknown key 'colour' (expected one of: kind, description, audience, topic, grace, priority, anchor, steps)")
         #expect(error(sequenceHead + "steps:\n  - { aftr: 7d, template: a }")
-            == "schedules/welcome.yaml:5: step 1: unknown key 'aftr' (expected one of: after, at, template)")
+            == "schedules/welcome.yaml:5: step 1: unknown key 'aftr' (expected one of: after, at, template, priority)")
         #expect(error(sequenceHead + "steps:\n  - { after: 7d }")
             == "schedules/welcome.yaml:5: step 1: 'template' is required")
         #expect(error(sequenceHead + "steps:\n  - { after: 7d, at: 9am, template: a }")
@@ -85,8 +85,8 @@ import Testing
         #expect(error(sequenceHead + "steps: []") == "schedules/welcome.yaml:4: 'steps' must list at least one step")
         #expect(error(sequenceHead + "grace: soon\nsteps: [{ after: 0d, template: a }]")
             == #"schedules/welcome.yaml:4: 'grace' must look like '1d' or '12h' (got "soon")"#)
-        #expect(error("kind: seq\ntopic: x") == #"schedules/welcome.yaml:1: 'kind' must be sequence, event, ballot or recurring (got "seq")"#)
-        #expect(error("topic: x") == "schedules/welcome.yaml:1: 'kind' is required: sequence, event, ballot or recurring")
+        #expect(error("kind: seq\ntopic: x") == #"schedules/welcome.yaml:1: 'kind' must be sequence, event, ballot, recurring or broadcast (got "seq")"#)
+        #expect(error("topic: x") == "schedules/welcome.yaml:1: 'kind' is required: sequence, event, ballot, recurring or broadcast")
         #expect(error("kind: sequence\nanchor: joined_on\nsteps: [{ after: 0d, template: a }]")
             == "schedules/welcome.yaml:1: 'topic' is required: what members can unsubscribe from, e.g. welcome or newsletter")
         #expect(error("kind: sequence\nanchor: birthday\ntopic: x\nsteps: [{ after: 0d, template: a }]")
@@ -105,7 +105,7 @@ import Testing
         #expect(error("kind: event\nevents: { kind: meeting }\nrecipients: everyone\ntopic: m\nsteps: [{ before: 1d, template: a }]")
             == #"schedules/welcome.yaml:3: 'recipients' must be invited, registered or unregistered (got "everyone")"#)
         #expect(error("kind: event\nevents: { kind: meeting }\nrecipients: invited\ntopic: m\nsteps: [{ after: 1d, template: a }]")
-            == "schedules/welcome.yaml:5: step 1: unknown key 'after' (expected one of: before, at, template)")
+            == "schedules/welcome.yaml:5: step 1: unknown key 'after' (expected one of: before, at, template, priority)")
         #expect(error("kind: event\nevents: { type: meeting }\nrecipients: invited\ntopic: m\nsteps: [{ before: 1d, template: a }]")
             == "schedules/welcome.yaml:2: events: unknown key 'type' (expected one of: kind, workplace)")
         #expect(error("kind: ballot\ntopic: b\nsteps:\n  - { every: 4d, before_close: 2d, template: a }")
@@ -115,9 +115,9 @@ import Testing
         #expect(error("kind: recurring\ncron: \"0 7 * * MOX\"\ntopic: newsletter\ntemplate: reps-weekly", id: "reps-weekly")
             == #"schedules/reps-weekly.yaml:2: cron field 5 (day of week): "MOX" is not a day name"#)
         #expect(error("kind: recurring\ncron: \"0 7 * * MON\"\ntopic: newsletter\nsteps: []", id: "r")
-            == "schedules/r.yaml:4: the rule: unknown key 'steps' (expected one of: kind, description, audience, topic, grace, cron, template)")
+            == "schedules/r.yaml:4: the rule: unknown key 'steps' (expected one of: kind, description, audience, topic, grace, priority, cron, template)")
         #expect(error("kind: ballot\ntopic: b\ntemplate: x\nsteps: [{ every: 1d, template: a }]")
-            == "schedules/welcome.yaml:3: the rule: unknown key 'template' (expected one of: kind, description, audience, topic, grace, recipients, steps)")
+            == "schedules/welcome.yaml:3: the rule: unknown key 'template' (expected one of: kind, description, audience, topic, grace, priority, recipients, steps)")
         #expect(error("kind: [sequence]") == "schedules/welcome.yaml:1: 'kind' must be a single value, not a list or mapping")
         #expect(error("kind: sequence\n  bad: [") .hasPrefix("schedules/welcome.yaml:2: not valid YAML: "))
     }
@@ -154,7 +154,7 @@ import Testing
         } catch let e as InputErrors {
             #expect(e.description == """
                 schedules/bad-one.yaml:2: cron must have five fields: minute hour day-of-month month day-of-week (got 4 in "0 7 * *")
-                schedules/bad-two.yaml:1: 'kind' must be sequence, event, ballot or recurring (got "nothing")
+                schedules/bad-two.yaml:1: 'kind' must be sequence, event, ballot, recurring or broadcast (got "nothing")
                 """)
         }
         try FileManager.default.removeItem(atPath: dir.file("schedules/bad-one.yaml"))
@@ -167,13 +167,13 @@ import Testing
     @Test func loadsTheShippedSchedules() throws {
         let rules = try ScheduleLoader().load(directory: Repository.path("schedules"))
         #expect(rules.map(\.id) == [
-            "ballot-chaser", "induction-invite", "induction-reminder", "leadership-welcome", "meeting-reminders",
+            "ballot-chaser", "induction-invite", "induction-reminder", "leadership-journal", "leadership-welcome", "meeting-reminders",
             "reps-weekly", "training-reminder", "training-reps", "welcome",
         ])
         #expect(rules.flatMap(\.templates) == [
             "ballot-open", "ballot-reminder", "ballot-last-days", "induction-invite", "induction-reminder",
             "meeting-changed", "meeting-cancelled",
-            "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "meeting-changed", "meeting-cancelled",
+            "leadership-journal-jan", "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "meeting-changed", "meeting-cancelled",
             "reps-weekly", "training-reminder", "meeting-changed", "meeting-cancelled",
             "training-reps-invite", "welcome-1", "welcome-2-your-rep", "welcome-3-training",
         ])
@@ -181,10 +181,10 @@ import Testing
             "induction-reminder", "meeting-reminders", "training-reminder",
         ])
         #expect(rules.map(\.kind.name) == [
-            "ballot", "event", "event", "sequence", "event", "recurring", "event", "event", "sequence",
+            "ballot", "event", "event", "broadcast", "sequence", "event", "recurring", "event", "event", "sequence",
         ])
         #expect(rules.map(\.topic) == [
-            "ballots", "meetings", "meetings", "welcome", "meetings", "newsletter", "training", "training", "welcome",
+            "ballots", "meetings", "meetings", "journal", "welcome", "meetings", "newsletter", "training", "training", "welcome",
         ])
         #expect(rules.allSatisfy { $0.description != nil && $0.grace == .days(1) })
         let invite = try #require(rules.first { $0.id == "induction-invite" })
