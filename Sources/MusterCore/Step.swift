@@ -23,8 +23,19 @@ public struct Step: Sendable, Hashable {
     /// Recipient-local time of day; nil means the anchor plus the offset exactly.
     public var at: TimeOfDay?
     public var template: String
+    /// Whom the step mails: the rule's recipients, or (ballot rules, `to: reps`) the reps of their workplaces.
+    public var to: StepRecipients
 
-    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String) {
-        self.timing = timing; self.at = at; self.template = template
+    public init(_ timing: StepTiming, at: TimeOfDay? = nil, to: StepRecipients = .members, template: String) {
+        self.timing = timing; self.at = at; self.to = to; self.template = template
     }
+}
+
+/// `to:` in a ballot step.
+public enum StepRecipients: String, Sendable, Hashable, CaseIterable {
+    /// The rule's recipients (`not_voted` or `eligible` members): the default.
+    case members
+    /// Each active rep at a workplace with eligible members who have not voted, once per step, with
+    /// that workplace's turnout (and, with `reps.see_names`, the names to chase).
+    case reps
 }

@@ -170,6 +170,7 @@ public enum Schema {
                 """)
         }
         registerEventChanges(&m)
+        registerVoteReports(&m)
         return m
     }
 
@@ -206,6 +207,23 @@ public enum Schema {
                     changed_at TEXT NOT NULL,
                     followed_up INTEGER NOT NULL DEFAULT 0
                 );
+                """)
+        }
+    }
+
+    /// Who reported each vote muster records: the member through their "I've voted" link (`member`)
+    /// or a rep from their chase list (the rep's member id, as text). Nothing about the vote itself.
+    static func registerVoteReports(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v7-vote-reports", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE muster_vote_reports(
+                    id INTEGER PRIMARY KEY,
+                    ballot_id INTEGER NOT NULL,
+                    member_id INTEGER NOT NULL,
+                    reported_by TEXT NOT NULL,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX muster_vote_reports_ballot ON muster_vote_reports(ballot_id, member_id);
                 """)
         }
     }
