@@ -23,8 +23,10 @@ extension RenderContext {
         var d = ballot(b.figures, time)
         d["not_voted"] = b.notVoted.map(listed)
         d["not_voted_count"] = b.notVotedCount
+        d["everyone_voted"] = b.notVotedCount == 0
         if let n = b.votesNeeded {
             d["votes_needed"] = n
+            d["votes_needed_text"] = n == 1 ? "1 more vote" : "\(n) more votes"
             d["threshold_met"] = n == 0
         }
         return d
@@ -47,7 +49,7 @@ extension RenderContext {
         d["open_ballots"] = w.ballots.map { workplaceBallot($0, time) }
         d["upcoming_events"] = w.events.map { workplaceEvent($0, zones) }
         d["new_members"] = names ? w.newMembers.map(listed) as Any : w.newMemberCount as Any
-        d["new_members_count"] = w.newMemberCount
+        countNewMembers(&d, w.newMemberCount)
         return d
     }
 
@@ -66,10 +68,17 @@ extension RenderContext {
                 own?.ballots.first { $0.figures.ballot.id == b.ballot.id }.map { workplaceBallot($0, time) } ?? ballot(b, time)
             },
             "new_members": names ? d.newMembers.map { newMember($0) } as Any : d.newMemberCount as Any,
-            "new_members_count": d.newMemberCount,
         ]
+        countNewMembers(&out, d.newMemberCount)
         out["workplaces"] = (lists?.workplaces ?? []).map { repWorkplace($0, names: names, time, zones: zones) }
         return out
+    }
+
+    /// `new_members_count`, `new_members_text` ("1 new member") and `no_new_members` (a section cannot test a number).
+    static func countNewMembers(_ d: inout [String: Any], _ n: Int) {
+        d["new_members_count"] = n
+        d["new_members_text"] = n == 1 ? "1 new member" : "\(n) new members"
+        d["no_new_members"] = n == 0
     }
 
     /// A new starter in the digest: their name, role and joined date.
