@@ -91,7 +91,7 @@ struct RepListsDistrict {
                 print('\\n'.join(parts))
                 """, server.directory.file(m.file)])
             guard r.status == 0 else { throw TestSupportError("cannot read \(m.file): \(r.stderr)") }
-            return (m.rcptTos.joined(separator: ","), r.stdout)
+            return (m.rcptTos.joined(separator: ","), r.stdout.replacingOccurrences(of: "\r\n", with: "\n"))
         }
     }
 
@@ -99,7 +99,7 @@ struct RepListsDistrict {
     static func markVotedLink(after name: String, in text: String) -> String? {
         let lines = text.components(separatedBy: "\n")
         guard let i = lines.firstIndex(where: { $0.contains("- \(name)") }), i + 1 < lines.count,
-              let range = lines[i + 1].range(of: #"https?://\S+/m/\S+"#, options: .regularExpression) else { return nil }
+              let range = lines[i + 1].range(of: #"https?://[^\s"<>]+/m/[^\s"<>]+"#, options: .regularExpression) else { return nil }
         return String(lines[i + 1][range])
     }
 
