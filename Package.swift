@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "MusterEndToEndTests",
             dependencies: [
-                "MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterTestSupport",
+                "MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterLinks", "MusterTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

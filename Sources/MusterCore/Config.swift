@@ -13,6 +13,8 @@ public struct Config: Sendable {
     public var templates: String
     public var mail: MailConfig
     public var links: LinksConfig
+    /// What reps may see (`reps.see_names`).
+    public var reps = RepsConfig()
     /// The file this came from, for messages.
     public var file: String
 
@@ -87,6 +89,14 @@ public struct MailConfig: Sendable {
         self.rate = rate; self.concurrency = concurrency; self.quietHours = quietHours
         self.perMember = perMember
     }
+}
+
+/// `reps:` in muster.yaml. With `see_names`, a rep's messages name the members of the workplaces
+/// they represent (who has not voted, who is new, who registered); without it, counts only. Union
+/// membership is special-category data: turning it on is the union's decision (README, "Names for reps").
+public struct RepsConfig: Sendable, Hashable {
+    public var seeNames: Bool
+    public init(seeNames: Bool = false) { self.seeNames = seeNames }
 }
 
 public struct LinksConfig: Sendable {

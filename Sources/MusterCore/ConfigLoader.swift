@@ -13,7 +13,7 @@ extension Config {
     /// Parses an already loaded document; relative paths are taken from `base`.
     public static func parse(_ root: YAMLValue, base: URL, environment: [String: String]) throws -> Config {
         let top = try root.mapping("the configuration")
-        try top.checkKeys(["organisation", "database", "schedules", "templates", "mail", "links"])
+        try top.checkKeys(["organisation", "database", "schedules", "templates", "mail", "links", "reps"])
 
         let orgNode = try top.required("organisation").mapping("organisation")
         try orgNode.checkKeys(["name", "timezone", "website"])
@@ -37,9 +37,11 @@ extension Config {
 
         let mail = try parseMail(top["mail"], file: root.file, line: top.line, base: base, environment: environment)
         let links = try parseLinks(top["links"])
-        return Config(
+        var config = Config(
             organisation: organisation, database: database, schedules: schedules, templates: templates,
             mail: mail, links: links, file: root.file)
+        config.reps = try parseReps(top["reps"])
+        return config
     }
 
     static func resolve(_ p: String, base: URL) -> String {
@@ -143,6 +145,14 @@ extension Config {
         return MemberLimit(day: try count("day"), week: try count("week"))
     }
 
+    /// `reps: { see_names: true }`; absent, names are off.
+    static func parseReps(_ node: YAMLValue?) throws -> RepsConfig {
+        guard let node, !node.isNull else { return RepsConfig() }
+        let r = try node.mapping("reps")
+        try r.checkKeys(["see_names"])
+        return RepsConfig(seeNames: try r["see_names"]?.bool("reps.see_names") ?? false)
+    }
+
     static func parseLinks(_ node: YAMLValue?) throws -> LinksConfig {
         guard let node, !node.isNull else { return LinksConfig() }
         let l = try node.mapping("links")
@@ -228,6 +238,13 @@ extension Config {
           base_url: http://127.0.0.1:8025     # in production, the public https:// address of your proxy
           listen: 127.0.0.1:8025
           secret_env: MUSTER_LINK_SECRET      # export MUSTER_LINK_SECRET="$(openssl rand -base64 48)"
+
+        """
+
+    /// What `init --demo` adds to the starter file: the demo district's reps see names (see README, "Names for reps").
+    public static let demoRepsYAML = """
+        reps:
+          see_names: true   # reps see names at their own workplace: a decision for the union (README, "Names for reps")
 
         """
 }

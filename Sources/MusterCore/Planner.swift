@@ -18,7 +18,8 @@ import Foundation
 /// - sequence: `expires` is due + grace; `entered_audience` members in the baseline are never mailed.
 /// - event: nothing due at or after the start; `expires` is the start.
 /// - ballot: nothing due before opening (`after_open` is clamped to the opening) or at or after
-///   closing; `expires` is the close. `every: 4d` falls 4, 8, 12... days after the opening day, each
+///   closing; a `to: reps` step goes to the plan's reps, the other steps to its recipients;
+///   `expires` is the close. `every: 4d` falls 4, 8, 12... days after the opening day, each
 ///   named by its local date (`2026-11-27`, or `2026-11-27T17:30` for hour-based intervals).
 /// - recurring: each cron firing in the organisation's zone, named by its local time
 ///   (`2026-11-30T07:00`); `expires` is due + grace.
@@ -130,13 +131,16 @@ struct PlanPass {
                 }
             }
         case (.ballot, let .ballots(plans)):
+            // Members get the steps `to: members`, reps the steps `to: reps` (each rep once a step).
             for plan in plans {
-                var perZone = [Judged?](repeating: nil, count: clock.zones.zones.count)
-                for m in plan.recipients {
-                    let z = Int(m.zone)
-                    if perZone[z] == nil { perZone[z] = judge(ballot(rule, plan.ballot, zone: m.zone), window) }
-                    skipped += perZone[z]!.skipped
-                    emit(perZone[z]!.send, rule: rule, member: m.id, zone: m.zone, ballot: plan.ballot.id)
+                for (to, recipients) in [(StepRecipients.members, plan.recipients), (.reps, plan.reps)] where !recipients.isEmpty {
+                    var perZone = [Judged?](repeating: nil, count: clock.zones.zones.count)
+                    for m in recipients {
+                        let z = Int(m.zone)
+                        if perZone[z] == nil { perZone[z] = judge(ballot(rule, plan.ballot, zone: m.zone, to: to), window) }
+                        skipped += perZone[z]!.skipped
+                        emit(perZone[z]!.send, rule: rule, member: m.id, zone: m.zone, ballot: plan.ballot.id)
+                    }
                 }
             }
         case (.recurring, let .recurring(members)):
@@ -194,11 +198,11 @@ struct PlanPass {
         }
     }
 
-    private func ballot(_ rule: Rule, _ ballot: Ballot, zone: Int32) -> [Candidate] {
+    private func ballot(_ rule: Rule, _ ballot: Ballot, zone: Int32, to: StepRecipients) -> [Candidate] {
         var out: [Candidate] = []
         let opens = ballot.opensAt, closes = ballot.closesAt
         let expires = Expiry.instant(rule: rule, due: opens, eventStart: nil, ballotClose: closes)
-        for (i, step) in rule.steps.enumerated() {
+        for (i, step) in rule.steps.enumerated() where step.to == to {
             switch step.timing {
             case let .afterOpen(o):
                 let due = max(opens, clock.due(from: .instant(opens), 1, o, at: step.at, zone: zone))

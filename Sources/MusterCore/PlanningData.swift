@@ -80,9 +80,11 @@ public struct EventPlan: Sendable, Hashable {
 public struct BallotPlan: Sendable, Hashable {
     public var ballot: Ballot
     public var recipients: [PlanningMember]
+    /// For `to: reps` steps: active reps at workplaces with eligible members who have not voted.
+    public var reps: [PlanningMember]
 
-    public init(ballot: Ballot, recipients: [PlanningMember]) {
-        self.ballot = ballot; self.recipients = recipients
+    public init(ballot: Ballot, recipients: [PlanningMember], reps: [PlanningMember] = []) {
+        self.ballot = ballot; self.recipients = recipients; self.reps = reps
     }
 }
 

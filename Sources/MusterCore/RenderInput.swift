@@ -21,6 +21,9 @@ public struct RenderInput: Sendable, Hashable {
     public var ballot: BallotFigures?
     /// The reps' newsletter of a recurring rule.
     public var digest: RepDigest?
+    /// For a rep (their digest, or a ballot's `to: reps` step): the workplaces they represent, with
+    /// names only when the union has turned `reps.see_names` on.
+    public var repLists: RepLists?
     public var links: MessageLinks
     /// The zone dates and times are written in: the member's own, else the organisation's.
     public var timeZone: TimeZone
@@ -94,11 +97,20 @@ public struct RepDigest: Sendable, Hashable {
     public var upcomingEvents: [Event]
     /// Open ballots, with turnout at the rep's workplace.
     public var openBallots: [BallotFigures]
-    /// Members who joined at the rep's workplace in the last week (only their names are shown).
+    /// Members who joined at the rep's workplace in the last week (only their names are shown), with
+    /// `names` on; empty without.
     public var newMembers: [Member]
+    /// How many joined at the rep's workplace in the last week, names or not.
+    public var newMemberCount: Int
+    /// Whether the digest names members (`reps.see_names`).
+    public var names: Bool
+    /// The workplace the digest is about (`RepChoice.digestWorkplace`).
+    public var workplaceID: Int64?
 
-    public init(upcomingEvents: [Event] = [], openBallots: [BallotFigures] = [], newMembers: [Member] = []) {
+    public init(upcomingEvents: [Event] = [], openBallots: [BallotFigures] = [], newMembers: [Member] = [],
+                newMemberCount: Int? = nil, names: Bool = true, workplaceID: Int64? = nil) {
         self.upcomingEvents = upcomingEvents; self.openBallots = openBallots; self.newMembers = newMembers
+        self.newMemberCount = newMemberCount ?? newMembers.count; self.names = names; self.workplaceID = workplaceID
     }
 }
 

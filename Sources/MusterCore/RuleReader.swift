@@ -78,8 +78,8 @@ struct RuleReader {
                 recipients = value
             }
             kind = .ballot(recipients: recipients)
-            steps = try readSteps(top) { m, what in
-                try m.checkKeys(["after_open", "every", "before_close", "at", "template", "priority"])
+            var ballotSteps = try readSteps(top) { m, what in
+                try m.checkKeys(["after_open", "every", "before_close", "at", "to", "template", "priority"])
                 let present = ["after_open", "every", "before_close"].filter { m[$0] != nil }
                 guard present.count == 1 else {
                     throw InputError(file: m.file, line: m.line,
@@ -97,6 +97,14 @@ struct RuleReader {
                     return .every(o)
                 }
             }
+            for (index, item) in try top.required("steps").sequence("'steps'").enumerated() {
+                guard let to = try item.mapping("step \(index + 1)")["to"] else { continue }
+                guard let text = to.scalarText, let value = StepRecipients(rawValue: text) else {
+                    throw to.error("step \(index + 1): 'to' must be members or reps (got \(to.quoted))")
+                }
+                ballotSteps[index].to = value
+            }
+            steps = ballotSteps
         case "broadcast":
             let sendAt = try top.required("send_at")
             let parts = (sendAt.scalarText ?? "").split(whereSeparator: { $0 == " " || $0 == "T" }).map(String.init)

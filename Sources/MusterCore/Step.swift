@@ -27,8 +27,19 @@ public struct Step: Sendable, Hashable {
     public var template: String
     /// The step's own priority (a ballot's last days: high); nil: the rule's.
     public var priority: Priority?
+    /// Whom the step mails: the rule's recipients, or (ballot rules, `to: reps`) the reps of their workplaces.
+    public var to: StepRecipients
 
-    public init(_ timing: StepTiming, at: TimeOfDay? = nil, template: String, priority: Priority? = nil) {
-        self.timing = timing; self.at = at; self.template = template; self.priority = priority
+    public init(_ timing: StepTiming, at: TimeOfDay? = nil, to: StepRecipients = .members, template: String, priority: Priority? = nil) {
+        self.timing = timing; self.at = at; self.to = to; self.template = template; self.priority = priority
     }
+}
+
+/// `to:` in a ballot step.
+public enum StepRecipients: String, Sendable, Hashable, CaseIterable {
+    /// The rule's recipients (`not_voted` or `eligible` members): the default.
+    case members
+    /// Each active rep at a workplace with eligible members who have not voted, once per step, with
+    /// that workplace's turnout (and, with `reps.see_names`, the names to chase).
+    case reps
 }

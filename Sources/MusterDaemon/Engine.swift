@@ -12,6 +12,12 @@ public protocol LinkMaking: Sendable {
     func messageLinks(memberID: Int64, topic: String, eventID: Int64?, ballotID: Int64?, expires: Date?) -> MessageLinks
     /// The RFC 8058 one-click URL for `List-Unsubscribe`; nil when messages carry no links.
     func unsubscribeURL(memberID: Int64, topic: String) -> String?
+    /// The link by which rep `repID` reports that `memberID` has voted in the ballot; nil when none.
+    func markVotedURL(repID: Int64, memberID: Int64, ballotID: Int64, expires: Date) -> String?
+}
+
+extension LinkMaking {
+    public func markVotedURL(repID: Int64, memberID: Int64, ballotID: Int64, expires: Date) -> String? { nil }
 }
 
 /// Whom a pass plans for.

@@ -68,6 +68,13 @@ struct MessageComposer: Sendable {
         input.links = links?.messageLinks(
             memberID: member.id, topic: o.topic, eventID: o.eventID, ballotID: o.ballotID, expires: linkExpiry(o, input))
             ?? MessageLinks()
+        if let links, input.repLists?.names == true {
+            // Each name on a rep's list carries the link by which this rep reports that member's vote.
+            input.repLists?.fillMarkVoted { memberID, ballot in
+                links.markVotedURL(repID: member.id, memberID: memberID, ballotID: ballot.id,
+                                   expires: LinkSigner.votedExpiry(closesAt: ballot.closesAt))
+            }
+        }
         let content: MessageContent
         do {
             content = try district.templates.render(template: o.template, input: input, cache: cache)
@@ -128,18 +135,24 @@ struct MessageComposer: Sendable {
 
 /// The render inputs for a set of occurrences, loaded in groups that share an event, ballot or digest.
 enum RenderInputs {
-    struct Group: Hashable { var event: Int64?; var ballot: Int64?; var digest: Bool }
+    struct Group: Hashable { var event: Int64?; var ballot: Int64?; var digest: Bool; var repLists: Bool }
 
     static func load(for occurrences: [Occurrence], district: District, now: Date) throws -> [Occurrence: RenderInput] {
-        let queries = RenderQueries(store: district.store, organisation: district.config.organisation)
+        let queries = RenderQueries(
+            store: district.store, organisation: district.config.organisation, seeNames: district.config.reps.seeNames)
         let digestRules = Set(district.rules.filter { $0.kind == .recurring }.map(\.id))
+        let repSteps = Set(district.rules.flatMap { rule in
+            rule.steps.indices.filter { rule.steps[$0].to == .reps }.map { "\(rule.id)/\($0 + 1)" }
+        })
         var out: [Occurrence: RenderInput] = [:]
         let groups = Dictionary(grouping: occurrences) {
-            Group(event: $0.eventID, ballot: $0.ballotID, digest: digestRules.contains($0.rule))
+            Group(event: $0.eventID, ballot: $0.ballotID, digest: digestRules.contains($0.rule),
+                  repLists: repSteps.contains("\($0.rule)/\($0.step)"))
         }
         for (g, os) in groups {
             let inputs = try queries.inputs(
-                memberIDs: Array(Set(os.map(\.memberID))), eventID: g.event, ballotID: g.ballot, digest: g.digest, now: now)
+                memberIDs: Array(Set(os.map(\.memberID))), eventID: g.event, ballotID: g.ballot, digest: g.digest,
+                repLists: g.repLists, now: now)
             for o in os { out[o] = inputs[o.memberID] }
         }
         return out

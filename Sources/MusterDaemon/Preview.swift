@@ -40,8 +40,10 @@ extension District {
         case .ballot where ids.ballot == nil: throw PreviewError("rule '\(ruleID)' is about ballots: pass --ballot ID (no open ballot)")
         default: break
         }
-        let queries = RenderQueries(store: store, organisation: config.organisation)
-        guard let input = try queries.input(memberID: memberID, eventID: ids.event, ballotID: ids.ballot, digest: ids.digest, now: now) else {
+        let queries = RenderQueries(store: store, organisation: config.organisation, seeNames: config.reps.seeNames)
+        guard let input = try queries.input(
+            memberID: memberID, eventID: ids.event, ballotID: ids.ballot, digest: ids.digest,
+            repLists: rule.steps[step - 1].to == .reps, now: now) else {
             throw PreviewError("there is no member with id \(memberID)")
         }
         let expires = Expiry.instant(rule: rule, due: now, eventStart: input.event?.startsAt, ballotClose: input.ballot?.ballot.closesAt)

@@ -67,7 +67,35 @@ public struct LinkActions: Sendable {
         }
     }
 
+    /// The outcome of a rep's report that a colleague has voted.
+    public enum RepReportOutcome: Sendable, Equatable {
+        case recorded(suppressed: Int)
+        case alreadyRecorded
+        /// The member is not in the ballot: nothing changed.
+        case notEligible
+        /// The reporter is not a rep at the member's workplace now: nothing changed.
+        case notTheirRep
+    }
+
+    /// Records, as reported by rep `repID`, that `memberID` has voted: `voted_at`, a row in
+    /// `muster_vote_reports` naming the rep, and the member's queued ballot messages suppressed.
+    /// Only when `repID` is, at this moment, an active rep at the member's workplace.
+    public func repMarkVoted(repID: Int64, memberID: Int64, ballotID: Int64, now: Date) async throws -> RepReportOutcome {
+        switch try await replies.repMarkVoted(repID: repID, memberID: memberID, ballotID: ballotID, now: now) {
+        case let .recorded(n): return .recorded(suppressed: n)
+        case .alreadyRecorded: return .alreadyRecorded
+        case .notEligible: return .notEligible
+        case .notTheirRep: return .notTheirRep
+        }
+    }
+
     // MARK: Reads for the pages
+
+    /// The member's name, the ballot's title and whether a vote is recorded, for a rep's mark_voted
+    /// page; nil when the member is not in the ballot or `repID` is not a rep at their workplace now.
+    public func voteReportSummary(repID: Int64, memberID: Int64, ballotID: Int64) async throws -> (member: String, ballot: String, voted: Bool)? {
+        try await replies.voteReportSummary(repID: repID, memberID: memberID, ballotID: ballotID)
+    }
 
     /// A ballot's title, or nil when there is no such ballot or the member is not in it.
     public func ballotTitle(_ id: Int64, memberID: Int64) async throws -> String? {

@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import MusterCore
 
-/// Makes and checks the tokens in `{base_url}/u/{token}`, `/v/{token}` and `/r/{token}`.
+/// Makes and checks the tokens in `{base_url}/u/{token}`, `/v/{token}`, `/r/{token}` and `/m/{token}` (a rep's mark_voted).
 ///
 /// A token is `base64url(payload ‖ MAC)`, where the MAC is HMAC-SHA256 over the payload, cut to
 /// 16 bytes (128 bits), keyed with a key derived from each secret (`HMAC(secret, "muster-links-v1")`,
@@ -65,6 +65,12 @@ public struct LinkSigner: Sendable {
             links.rsvpNo = "\(base)/r/" + token(.rsvp(memberID: memberID, eventID: eventID, answer: .no), expires: expires)
         }
         return links
+    }
+
+    /// The link on a rep's chase list by which rep `repID` reports that `memberID` has voted:
+    /// `{base_url}/m/{token}`, working until `expires` (a day after the ballot closes); nil without `links.base_url`.
+    public func markVotedLink(repID: Int64, memberID: Int64, ballotID: Int64, expires: Date) -> String? {
+        baseURL.map { "\($0)/m/" + token(.markVoted(repID: repID, memberID: memberID, ballotID: ballotID), expires: expires) }
     }
 
     /// The `List-Unsubscribe` URL (the same as `links(...).unsubscribe`); nil without `links.base_url`.

@@ -1,14 +1,15 @@
 // What a link token says: its purpose, the member, the topic / ballot / event, and when it stops working.
 import Foundation
 
-/// The three things a link can do; the router checks that a token is used only for its own purpose.
+/// The things a link can do; the router checks that a token is used only for its own purpose.
 public enum LinkPurpose: UInt8, Sendable, CaseIterable, CustomStringConvertible {
-    case unsubscribe = 1, voted = 2, rsvp = 3
+    case unsubscribe = 1, voted = 2, rsvp = 3, markVoted = 4
     public var description: String {
         switch self {
         case .unsubscribe: "unsubscribe"
         case .voted: "voted"
         case .rsvp: "rsvp"
+        case .markVoted: "mark_voted"
         }
     }
 }
@@ -27,18 +28,22 @@ public enum LinkAction: Sendable, Hashable {
     case voted(memberID: Int64, ballotID: Int64)
     /// The member's answer to the event's invitation (the page still offers both answers).
     case rsvp(memberID: Int64, eventID: Int64, answer: RSVPAnswer)
+    /// Rep `repID` reports that `memberID` has voted in the ballot (from the rep's chase list).
+    case markVoted(repID: Int64, memberID: Int64, ballotID: Int64)
 
     public var purpose: LinkPurpose {
         switch self {
         case .unsubscribe: .unsubscribe
         case .voted: .voted
         case .rsvp: .rsvp
+        case .markVoted: .markVoted
         }
     }
 
+    /// The member the link was sent to (for `markVoted`, the rep).
     public var memberID: Int64 {
         switch self {
-        case .unsubscribe(let m, _), .voted(let m, _), .rsvp(let m, _, _): m
+        case .unsubscribe(let m, _), .voted(let m, _), .rsvp(let m, _, _), .markVoted(let m, _, _): m
         }
     }
 }
@@ -47,7 +52,7 @@ public enum LinkAction: Sendable, Hashable {
 ///
 /// Wire form (before the MAC is appended): version byte `1`, purpose byte, member id as an unsigned
 /// LEB128 varint, then the purpose's fields (topic: length byte + UTF-8; ballot or event id: varint;
-/// answer: one byte), then the expiry as a varint of Unix seconds, `0` meaning none. About 6 to 20 bytes.
+/// answer: one byte; for mark_voted the member's id then the ballot's, varints), then the expiry as a varint of Unix seconds, `0` meaning none. About 6 to 20 bytes.
 public struct LinkToken: Sendable, Hashable {
     public var action: LinkAction
     public var expires: Date?
@@ -77,6 +82,9 @@ public struct LinkToken: Sendable, Hashable {
         case .rsvp(_, let eventID, let answer):
             Self.appendVarint(UInt64(bitPattern: eventID), to: &out)
             out.append(answer.rawValue)
+        case .markVoted(_, let member, let ballotID):
+            Self.appendVarint(UInt64(bitPattern: member), to: &out)
+            Self.appendVarint(UInt64(bitPattern: ballotID), to: &out)
         }
         let seconds = expires.map { UInt64(max(1, $0.timeIntervalSince1970)) } ?? 0
         Self.appendVarint(seconds, to: &out)
@@ -100,6 +108,9 @@ public struct LinkToken: Sendable, Hashable {
         case .rsvp:
             guard let e = r.varint(), let a = r.byte().flatMap(RSVPAnswer.init(rawValue:)) else { return nil }
             action = .rsvp(memberID: memberID, eventID: Int64(bitPattern: e), answer: a)
+        case .markVoted:
+            guard let m = r.varint(), let b = r.varint() else { return nil }
+            action = .markVoted(repID: memberID, memberID: Int64(bitPattern: m), ballotID: Int64(bitPattern: b))
         }
         // An expiry past 2^53 s cannot be held exactly by a Date: it would sign again as another
         // number (2^63 - 1 comes back as 2^63, which this refuses). No date muster writes is near it.

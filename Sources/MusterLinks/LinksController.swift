@@ -4,10 +4,11 @@ import Hummingbird
 import Logging
 import MusterCore
 
-/// Handlers for `/u/{token}`, `/v/{token}`, `/r/{token}` and `/healthz`.
+/// Handlers for `/u/{token}`, `/v/{token}`, `/r/{token}`, `/m/{token}` (a rep reports a colleague's vote) and `/healthz`.
 ///
 /// Refusals (each a plain page, nothing changed): malformed token 400, forged 403, wrong purpose 404,
-/// expired 410, nothing for the token to act on (not in the ballot, no such event) 404.
+/// expired 410, nothing for the token to act on (not in the ballot, no such event) 404, a rep who is
+/// no longer rep at the member's workplace 403.
 /// Log lines hold ids and outcomes only: `link=voted member=17 ballot=3 status=ok`.
 struct LinksController: Sendable {
     let signer: LinkSigner
@@ -27,6 +28,8 @@ struct LinksController: Sendable {
         router.post("/v/:token") { _, c in try await voted(token(c)) }
         router.get("/r/:token") { _, c in try await rsvpPage(token(c)) }
         router.post("/r/:token") { r, c in try await rsvp(token(c), form: form(r)) }
+        router.get("/m/:token") { _, c in try await markVotedPage(token(c)) }
+        router.post("/m/:token") { _, c in try await markVoted(token(c)) }
     }
 
     /// The `Allow` header for a path `register(on:)` serves, whatever the method asked; nil for any other path.
@@ -34,7 +37,7 @@ struct LinksController: Sendable {
     static func allowedMethods(path: String) -> String? {
         if path == "/healthz" { return "GET, HEAD" }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].isEmpty, ["u", "v", "r"].contains(parts[1]), !parts[2].isEmpty else { return nil }
+        guard parts.count == 3, parts[0].isEmpty, ["u", "v", "r", "m"].contains(parts[1]), !parts[2].isEmpty else { return nil }
         return "GET, HEAD, POST"
     }
 
@@ -115,6 +118,54 @@ struct LinksController: Sendable {
             return notFound()
         }
         return page("Thank you for voting", LinkPage.paragraph("We've noted that you've voted, and we won't remind you about this ballot again."))
+    }
+
+    // MARK: A rep reports a colleague's vote
+
+    func markVotedPage(_ token: String) async throws -> LinkPage {
+        guard case .markVoted(let rep, let member, let ballot) = try check(token, .markVoted).action else { return refused(.wrongPurpose) }
+        guard let summary = try await actions.voteReportSummary(repID: rep, memberID: member, ballotID: ballot) else {
+            log("link=mark_voted view rep=\(rep) member=\(member) ballot=\(ballot) status=not_their_rep_or_not_eligible", level: .debug)
+            return notTheirRep()
+        }
+        if summary.voted {
+            return page("Already noted", LinkPage.paragraph("\(summary.member)'s vote in “\(summary.ballot)” is already noted. Thank you."))
+        }
+        var body = LinkPage.paragraph("Has \(summary.member) told you they've voted in “\(summary.ballot)”?")
+        body += LinkPage.paragraph("We'll note that they've voted (never how) and stop reminding them. We'll also note that you told us.")
+        body += LinkPage.form(button: "Mark \(summary.member) as voted")
+        return page("Mark as voted?", body)
+    }
+
+    func markVoted(_ token: String) async throws -> LinkPage {
+        let t: LinkToken
+        do { t = try signer.verify(token, as: .markVoted, now: now()) } catch {
+            log("link=mark_voted status=\(error)")
+            return refused(error)
+        }
+        guard case .markVoted(let rep, let member, let ballot) = t.action else { return refused(.wrongPurpose) }
+        let outcome = try await act("mark_voted rep=\(rep) member=\(member) ballot=\(ballot)") {
+            try await actions.repMarkVoted(repID: rep, memberID: member, ballotID: ballot, now: now())
+        }
+        switch outcome {
+        case .recorded(let n):
+            log("link=mark_voted rep=\(rep) member=\(member) ballot=\(ballot) status=ok suppressed=\(n)")
+        case .alreadyRecorded:
+            log("link=mark_voted rep=\(rep) member=\(member) ballot=\(ballot) status=already")
+        case .notEligible:
+            log("link=mark_voted rep=\(rep) member=\(member) ballot=\(ballot) status=not_eligible")
+            return notFound()
+        case .notTheirRep:
+            log("link=mark_voted rep=\(rep) member=\(member) ballot=\(ballot) status=not_their_rep")
+            return notTheirRep()
+        }
+        return page("Vote noted", LinkPage.paragraph("Thank you: we've noted that vote, and we won't remind them about this ballot again."))
+    }
+
+    /// A rep's link for a member they no longer represent (or who is not in the ballot): nothing shown, nothing changed.
+    private func notTheirRep() -> LinkPage {
+        page("This link doesn't work", LinkPage.paragraph("This link is for a rep of the member's workplace, and we can't find that you are one now. Nothing has been changed."),
+             status: .forbidden)
     }
 
     // MARK: RSVP

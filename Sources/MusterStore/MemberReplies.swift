@@ -33,18 +33,11 @@ public struct MemberReplies: Sendable {
         case notEligible
     }
 
-    /// Sets `voted_at` to `now` unless it already records a vote, and suppresses the member's queued
-    /// messages about the ballot.
+    /// Sets `voted_at` to `now` unless it already records a vote, records that the member reported
+    /// it (`muster_vote_reports`, `member`), and suppresses the member's queued messages about the ballot.
     public func markVoted(memberID: Int64, ballotID: Int64, now: Date) async throws -> VoteRecord {
         try await pool.write { db in
-            guard let voted = try Bool.fetchOne(db, sql: """
-                SELECT \(BallotVote.hasVoted("voted_at")) FROM ballot_members WHERE ballot_id = ? AND member_id = ?
-                """, arguments: [ballotID, memberID]) else { return .notEligible }
-            if voted { return .alreadyRecorded }
-            try db.execute(sql: """
-                UPDATE ballot_members SET voted_at = ? WHERE ballot_id = ? AND member_id = ? AND NOT \(BallotVote.hasVoted("voted_at"))
-                """, arguments: [ISOTime.format(now), ballotID, memberID])
-            return .recorded(suppressed: try OutboxStore.suppressQueued(db, member: memberID, scope: .ballot(ballotID), reason: .voted, now: now))
+            try Self.recordVote(db, memberID: memberID, ballotID: ballotID, by: .member, now: now)
         }
     }
 

@@ -142,7 +142,19 @@ struct PlanningLoader {
             q.require("b.ballot_id = \(q.bind(ballot.id))")
             if recipients == .notVoted { q.require("NOT \(BallotVote.hasVoted("b.voted_at"))") }
             let sql = q.sql(select: "m.id, m.timezone", from: "ballot_members b JOIN members m ON m.id = b.member_id")
-            out.append(BallotPlan(ballot: ballot, recipients: try members(db, sql, q, &zones)))
+            var plan = BallotPlan(ballot: ballot, recipients: try members(db, sql, q, &zones))
+            if rule.steps.contains(where: { $0.to == .reps }) {
+                // The rule's audience applies to the rep; the workplace needs an eligible member with no vote.
+                var r = MemberQuery(rule.audience, now: now, today: today)
+                r.require("""
+                    EXISTS (SELECT 1 FROM ballot_members b JOIN members x ON x.id = b.member_id
+                            WHERE b.ballot_id = \(r.bind(ballot.id)) AND x.workplace_id = rp.workplace_id
+                              AND NOT \(BallotVote.hasVoted("b.voted_at")))
+                    """)
+                let repSQL = r.sql(select: "DISTINCT m.id, m.timezone", from: "reps rp JOIN members m ON m.id = rp.member_id")
+                plan.reps = try members(db, repSQL, r, &zones)
+            }
+            out.append(plan)
         }
         return out
     }

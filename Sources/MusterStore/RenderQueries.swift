@@ -21,36 +21,43 @@ public struct RenderDataError: Error, Sendable, Equatable, CustomStringConvertib
 public struct RenderQueries: Sendable {
     public let store: Store
     public let organisation: Organisation
+    /// `reps.see_names`: whether reps' messages name members of their own workplaces.
+    public let seeNames: Bool
 
     /// Events a rep's digest looks ahead to, and how far back it counts new members.
     public static let digestEventDays = 14
     public static let digestNewMemberDays = 7
 
-    public init(store: Store, organisation: Organisation) {
+    public init(store: Store, organisation: Organisation, seeNames: Bool = false) {
         self.store = store
         self.organisation = organisation
+        self.seeNames = seeNames
     }
 
     /// One member's input, or nil when the member is not in the database.
     /// `repWorkplaceID` chooses the workplace of a rep's digest (default: one they represent).
     public func input(
-        memberID: Int64, eventID: Int64? = nil, ballotID: Int64? = nil, digest: Bool = false,
+        memberID: Int64, eventID: Int64? = nil, ballotID: Int64? = nil, digest: Bool = false, repLists: Bool = false,
         repWorkplaceID: Int64? = nil, now: Date
     ) throws -> RenderInput? {
         let overrides = repWorkplaceID.map { [memberID: $0] } ?? [:]
         return try inputs(
-            memberIDs: [memberID], eventID: eventID, ballotID: ballotID, digest: digest,
+            memberIDs: [memberID], eventID: eventID, ballotID: ballotID, digest: digest, repLists: repLists,
             repWorkplaceIDs: overrides, now: now)[memberID]
     }
 
     /// Inputs for many members for one occurrence: the same event or ballot, or each rep's digest.
     /// Members not in the database are absent from the result. Throws `RenderDataError` when the event or
     /// ballot is missing or its times cannot be read.
+    ///
+    /// A digest, and with `repLists` a ballot (its `to: reps` step), also carries each rep's
+    /// `RepLists`: only the workplaces where that member is a rep, names only with `seeNames`.
     public func inputs(
-        memberIDs: [Int64], eventID: Int64? = nil, ballotID: Int64? = nil, digest: Bool = false,
+        memberIDs: [Int64], eventID: Int64? = nil, ballotID: Int64? = nil, digest: Bool = false, repLists: Bool = false,
         repWorkplaceIDs: [Int64: Int64] = [:], now: Date
     ) throws -> [Int64: RenderInput] {
         let org = organisation
+        let names = seeNames
         return try store.pool.read { db -> [Int64: RenderInput] in
             let members = try Self.members(db, ids: memberIDs)
             let workplaceIDs = Set(members.values.compactMap(\.workplaceID))
@@ -60,8 +67,18 @@ public struct RenderQueries: Sendable {
             let event = try eventID.map { try Self.event(db, id: $0, seen: change) }
             let ballot = try ballotID.map { try Self.ballotCounts(db, id: $0) }
             var digestSource: DigestSource?
+            var lists: [Int64: RepLists] = [:]
+            func zone(_ id: Int64) -> TimeZone { org.timeZone(member: members[id]?.timezone) }
             if digest {
-                digestSource = try DigestSource.load(db, memberIDs: Array(members.keys), now: now, organisation: org)
+                let source = try DigestSource.load(db, memberIDs: Array(members.keys), now: now, organisation: org, names: names)
+                digestSource = source
+                lists = try RepListQueries.load(
+                    db, repRows: source.repRows, ballots: source.openBallots, events: source.events,
+                    newMembers: source.newMembers.mapValues { $0.map(ListedMember.init) }, names: names, now: now, zone: zone)
+            } else if repLists, let ballot {
+                lists = try RepListQueries.load(
+                    db, repRows: try RepListQueries.repRows(db, memberIDs: Array(members.keys)), ballots: [ballot], events: [],
+                    newMembers: [:], names: names, now: now, zone: zone)
             }
 
             var result: [Int64: RenderInput] = [:]
@@ -82,6 +99,7 @@ public struct RenderQueries: Sendable {
                     let w = repWorkplaceIDs[id] ?? digestSource.repWorkplace[id] ?? member.workplaceID
                     input.digest = digestSource.digest(workplaceID: w, now: now, zone: zone)
                 }
+                input.repLists = lists[id]
                 result[id] = input
             }
             return result
@@ -211,12 +229,16 @@ struct BallotCounts: Sendable {
 struct DigestSource: Sendable {
     var events: [Event]
     var openBallots: [BallotCounts]
-    /// Members who joined recently, by workplace (names only).
+    /// Members who joined recently, by workplace (name, role, joined date; never an address).
     var newMembers: [Int64: [Member]]
+    /// Whether the digest names them (`reps.see_names`); without it only their number is shown.
+    var names: Bool
+    /// The rep rows of the digest's recipients.
+    var repRows: [Int64: [Rep]]
     /// The workplace each rep represents (a 'workplace rep' role first).
     var repWorkplace: [Int64: Int64]
 
-    static func load(_ db: Database, memberIDs: [Int64], now: Date, organisation: Organisation) throws -> DigestSource {
+    static func load(_ db: Database, memberIDs: [Int64], now: Date, organisation: Organisation, names: Bool) throws -> DigestSource {
         let horizon = now.addingTimeInterval(Double(RenderQueries.digestEventDays) * 86_400)
         // Rows whose times cannot be read are left out of digests: they are not this message's fault.
         let events = try Row.fetchAll(db, sql: "SELECT \(EventRows.columns) FROM events").compactMap { try? EventRows.decode($0) }
@@ -232,32 +254,26 @@ struct DigestSource: Sendable {
         let today = LocalTime.day(of: now, in: zone).description
         var newMembers: [Int64: [Member]] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT id, first_name, last_name, workplace_id FROM members
+            SELECT id, first_name, last_name, workplace_id, role, joined_on FROM members
             WHERE status = 'active' AND workplace_id IS NOT NULL AND joined_on >= ? AND joined_on <= ?
             ORDER BY joined_on, id
             """, arguments: [since, today])
         {
-            let m = Member(id: row["id"], membershipNumber: "", firstName: row["first_name"] ?? "", lastName: row["last_name"])
-            newMembers[row["workplace_id"], default: []].append(m)
+            let m = Member(id: row[0], membershipNumber: "", firstName: row[1] ?? "", lastName: row[2], role: row[4], joinedOn: row[5])
+            newMembers[row[3], default: []].append(m)
         }
 
-        var repRows: [Int64: [Rep]] = [:]
-        try InList.forEach(memberIDs) { marks, arguments in
-            for row in try Row.fetchAll(
-                db, sql: "SELECT member_id, workplace_id, role FROM reps WHERE member_id IN (\(marks))", arguments: arguments)
-            {
-                let rep = Rep(memberID: row[0], workplaceID: row[1], role: row[2])
-                repRows[rep.memberID, default: []].append(rep)
-            }
-        }
+        let repRows = try RepListQueries.repRows(db, memberIDs: memberIDs)
         let repWorkplace = repRows.compactMapValues(RepChoice.digestWorkplace)
-        return DigestSource(events: events, openBallots: open, newMembers: newMembers, repWorkplace: repWorkplace)
+        return DigestSource(events: events, openBallots: open, newMembers: newMembers, names: names, repRows: repRows,
+                            repWorkplace: repWorkplace)
     }
 
     func digest(workplaceID: Int64?, now: Date, zone: TimeZone) -> RepDigest {
-        RepDigest(
+        let recent = workplaceID.flatMap { newMembers[$0] } ?? []
+        return RepDigest(
             upcomingEvents: events.filter { $0.workplaceID == nil || $0.workplaceID == workplaceID },
             openBallots: openBallots.map { $0.figures(workplaceID: workplaceID, now: now, zone: zone) },
-            newMembers: workplaceID.flatMap { newMembers[$0] } ?? [])
+            newMembers: names ? recent : [], newMemberCount: recent.count, names: names, workplaceID: workplaceID)
     }
 }

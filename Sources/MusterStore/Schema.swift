@@ -171,6 +171,7 @@ public enum Schema {
         }
         registerEventChanges(&m)
         m.registerMigration("v6-attention", foreignKeyChecks: .immediate, migrate: attention)
+        registerVoteReports(&m)
         return m
     }
 
@@ -222,5 +223,22 @@ public enum Schema {
                 paused_at TEXT NOT NULL
             );
             """)
+    }
+
+    /// Who reported each vote muster records: the member through their "I've voted" link (`member`)
+    /// or a rep from their chase list (the rep's member id, as text). Nothing about the vote itself.
+    static func registerVoteReports(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v7-vote-reports", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE muster_vote_reports(
+                    id INTEGER PRIMARY KEY,
+                    ballot_id INTEGER NOT NULL,
+                    member_id INTEGER NOT NULL,
+                    reported_by TEXT NOT NULL,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX muster_vote_reports_ballot ON muster_vote_reports(ballot_id, member_id);
+                """)
+        }
     }
 }

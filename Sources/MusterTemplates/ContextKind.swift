@@ -26,8 +26,13 @@ indirect enum Field: Sendable, Equatable {
 ///       .previous_location                                                            (event rules, once changed)
 /// ballot.title .opens .closes .closes_date .closes_time .url .days_left .days_left_text ("1 day", "3 days") .closes_today .turnout_percent .workplace_turnout_percent
 ///       .threshold_percent .voted .eligible .workplace_voted .workplace_eligible         (ballot rules)
-/// digest.upcoming_events[] (event fields)  .open_ballots[] (ballot fields)
-///       .new_members[] (first_name, last_name, name)                                  (recurring rules)
+/// chase.names .workplaces[] (ballot fields, workplace, not_voted[], not_voted_count, everyone_voted,
+///       votes_needed, votes_needed_text ("3 more votes"), threshold_met)                                                                (ballot rules, `to: reps`)
+/// digest.names .upcoming_events[] (event fields, registered[], registered_count)
+///       .open_ballots[] (ballot fields, not_voted[], not_voted_count, votes_needed, threshold_met)
+///       .new_members[] (first_name, last_name, name, role, joined_on; a count without names)
+///       .new_members_count .new_members_text .no_new_members .workplaces[] (name and the same lists, per workplace)       (recurring rules)
+/// a listed name: first_name, last_name, name, role, joined_on, mark_voted (never an address)
 /// ```
 enum ContextSchema {
     static func values(_ names: [String]) -> [String: Field] {
@@ -52,7 +57,19 @@ enum ContextSchema {
         "workplace_turnout_percent", "threshold_percent", "voted", "eligible", "workplace_voted",
         "workplace_eligible",
     ])
-    static let newMember = values(["first_name", "last_name", "name"])
+    static let newMember = values(["first_name", "last_name", "name", "role", "joined_on"])
+    /// A name on a rep's list (never an address), with the `mark_voted` link in ballots.
+    static let listed = values(["first_name", "last_name", "name", "role", "joined_on", "mark_voted"])
+    /// A ballot at a rep's workplace: the ballot's fields and who there has not voted.
+    static var workplaceBallot: [String: Field] {
+        ballot.merging([
+            "not_voted": .list(listed), "not_voted_count": .value, "everyone_voted": .value, "votes_needed": .value,
+            "votes_needed_text": .value, "threshold_met": .value,
+        ]) { $1 }
+    }
+    static var workplaceEvent: [String: Field] {
+        event.merging(["registered": .list(listed), "registered_count": .value]) { $1 }
+    }
 
     /// The root of the context for a kind of rule.
     static func root(_ kind: ContextKind) -> [String: Field] {
@@ -73,11 +90,25 @@ enum ContextSchema {
         case .ballot:
             links += ["voted"]
             root["ballot"] = .object(ballot)
+            // A `to: reps` step: the ballot at each workplace the rep represents.
+            root["chase"] = .object([
+                "names": .value,
+                "workplaces": .list(workplaceBallot.merging(["workplace": .value]) { $1 }),
+            ])
         case .recurring:
             root["digest"] = .object([
-                "upcoming_events": .list(event),
-                "open_ballots": .list(ballot),
+                "names": .value,
+                "upcoming_events": .list(workplaceEvent),
+                "open_ballots": .list(workplaceBallot),
                 "new_members": .list(newMember),
+                "new_members_count": .value, "new_members_text": .value, "no_new_members": .value,
+                "workplaces": .list([
+                    "name": .value,
+                    "upcoming_events": .list(workplaceEvent),
+                    "open_ballots": .list(workplaceBallot),
+                    "new_members": .list(newMember),
+                    "new_members_count": .value, "new_members_text": .value, "no_new_members": .value,
+                ]),
             ])
         }
         root["links"] = .object(values(links))

@@ -57,13 +57,12 @@ enum RenderContext {
                 root["change"] = change(c, input.timeZone, input.organisation.timeZone)
             }
         }
-        if let b = input.ballot { root["ballot"] = ballot(b, time) }
+        if let b = input.ballot {
+            root["ballot"] = ballot(b, time)
+            if let lists = input.repLists { root["chase"] = chase(lists, time) }
+        }
         if let d = input.digest {
-            root["digest"] = [
-                "upcoming_events": d.upcomingEvents.map { event($0, input.timeZone, input.organisation.timeZone) },
-                "open_ballots": d.openBallots.map { ballot($0, time) },
-                "new_members": d.newMembers.map { person($0) },
-            ] as [String: Any]
+            root["digest"] = digest(d, lists: input.repLists, time, zones: (input.timeZone, input.organisation.timeZone))
         }
         var links: [String: Any] = [:]
         put(&links, "unsubscribe", input.links.unsubscribe)

@@ -38,11 +38,13 @@ extension RenderInput {
         case .ballot:
             input.ballot = sampleBallot
             input.links.voted = "https://muster.example.org/v/sample"
+            input.repLists = RepLists(names: true, workplaces: [sampleRepWorkplace(workplace)])
         case .recurring:
             input.member = repMember
             input.digest = RepDigest(
                 upcomingEvents: sampleEvents, openBallots: [sampleBallot],
-                newMembers: [member, Member(id: 3, membershipNumber: "S0003", firstName: "Alex", workplaceID: 1)])
+                newMembers: [member, Member(id: 3, membershipNumber: "S0003", firstName: "Alex", workplaceID: 1)], workplaceID: 1)
+            input.repLists = RepLists(names: true, workplaces: [sampleRepWorkplace(workplace)])
         }
         return input
     }
@@ -61,6 +63,7 @@ extension RenderInput {
             input.ballot = b
         }
         if kind == .recurring { input.digest = RepDigest() }
+        input.repLists = nil
         return input
     }
 
@@ -75,6 +78,24 @@ extension RenderInput {
             endsAt: ISOTime.parseInstant("2026-12-05T15:30:00Z")!, location: "Weymouth Teachers' Centre",
             url: nil, workplaceID: 1, description: nil),
     ]
+
+    /// A rep's workplace with names on: two colleagues to chase, one new starter, one registration.
+    static func sampleRepWorkplace(_ workplace: Workplace) -> RepWorkplace {
+        let chase = [
+            ListedMember(id: 4, firstName: "Chris", lastName: "Adams", role: "teaching assistant",
+                         markVoted: "https://muster.example.org/m/sample-4"),
+            ListedMember(id: 5, firstName: "Dana", lastName: "Okafor", role: "teacher", markVoted: "https://muster.example.org/m/sample-5"),
+        ]
+        return RepWorkplace(
+            workplace: workplace,
+            ballots: [WorkplaceBallot(figures: sampleBallot, notVoted: chase, notVotedCount: 20)],
+            events: sampleEvents.map {
+                WorkplaceEvent(event: $0, registered: $0.id == 1 ? [ListedMember(id: 6, firstName: "Eve", lastName: "Brown")] : [],
+                               registeredCount: $0.id == 1 ? 1 : 0)
+            },
+            newMembers: [ListedMember(id: 1, firstName: "Sam", lastName: "Taylor", role: "teacher", joinedOn: "2026-11-02")],
+            newMemberCount: 1)
+    }
 
     static let sampleBallot = BallotFigures(
         ballot: Ballot(

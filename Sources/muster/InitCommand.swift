@@ -30,7 +30,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         if !FileManager.default.fileExists(atPath: global.config) {
-            try Data(Config.starterYAML.utf8).write(to: URL(fileURLWithPath: global.config))
+            try Data((Config.starterYAML + (demo ? Config.demoRepsYAML : "")).utf8).write(to: URL(fileURLWithPath: global.config))
             print("wrote \(global.config)")
         }
         let config = try global.loadConfig()

@@ -73,6 +73,9 @@ struct StatusCommand: ParsableCommand {
             "\($0.key == "*" ? "everything" : TerminalText.visible($0.key)) \($0.value)"
         }.joined(separator: ", ")) + "; bounced addresses: \(bounced)")
         print("Next due: " + (try outbox.nextDue().map { "\(formatLocal($0, zone)) (\(zone.identifier))" } ?? "nothing queued"))
+        print("Names for reps (reps.see_names): " + (config.reps.seeNames
+            ? "on: reps' messages name members of their own workplace"
+            : "off: reps' messages carry counts only"))
     }
 }
 

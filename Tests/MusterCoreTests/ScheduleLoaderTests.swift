@@ -171,7 +171,7 @@ import Testing
             "reps-weekly", "training-reminder", "training-reps", "welcome",
         ])
         #expect(rules.flatMap(\.templates) == [
-            "ballot-open", "ballot-reminder", "ballot-last-days", "induction-invite", "induction-reminder",
+            "ballot-open", "ballot-reminder", "ballot-last-days", "ballot-reps-chase", "induction-invite", "induction-reminder",
             "meeting-changed", "meeting-cancelled",
             "leadership-journal-jan", "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "meeting-changed", "meeting-cancelled",
             "reps-weekly", "training-reminder", "meeting-changed", "meeting-cancelled",

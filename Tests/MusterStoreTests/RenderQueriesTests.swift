@@ -115,9 +115,15 @@ import Testing
         #expect(d.upcomingEvents.map(\.id) == [1, 4])
         #expect(d.openBallots.map(\.ballot.id) == [1])
         #expect(d.openBallots.first?.workplaceTurnoutPercent == 50)
-        // Joined at Hillside in the last 7 days: names only
-        #expect(d.newMembers.map(\.firstName) == ["Tom"])
-        #expect(d.newMembers.first?.email == nil)
+        // Joined at Hillside in the last 7 days: a count only, since reps.see_names is off by default
+        #expect(d.newMembers.isEmpty)
+        #expect(d.newMemberCount == 1)
+        #expect(!d.names)
+        // With names on: the name (never the address)
+        let named = RenderQueries(store: q.store, organisation: q.organisation, seeNames: true)
+        let withNames = try #require(try named.input(memberID: 2, digest: true, now: Self.now)?.digest)
+        #expect(withNames.newMembers.map(\.firstName) == ["Tom"])
+        #expect(withNames.newMembers.first?.email == nil)
         // Lee's digest is Oakfield's
         let lee = try #require(try q.input(memberID: 4, digest: true, now: Self.now)?.digest)
         #expect(lee.upcomingEvents.map(\.id) == [1, 2])
