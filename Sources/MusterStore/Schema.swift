@@ -170,6 +170,7 @@ public enum Schema {
                 """)
         }
         registerEventChanges(&m)
+        registerReportHistory(&m)
         return m
     }
 

@@ -12,6 +12,7 @@ enum MusterCommands {
         StatusCommand.self,
         SendTestCommand.self,
         RunCommand.self,
+        ReportCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }
