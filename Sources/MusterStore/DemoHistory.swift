@@ -116,9 +116,9 @@ enum DemoHistory {
         try db.execute(sql: """
             INSERT INTO muster_member_seen(member_id, status, section) SELECT id, status, section FROM members;
             INSERT INTO muster_section_entries(member_id, section, entered_at, baseline)
-                SELECT id, section, ?1, 1 FROM members WHERE section IS NOT NULL;
-            INSERT INTO muster_meta(key, value) VALUES ('history_started_at', ?1);
-            """, arguments: [started])
+                SELECT id, section, ?, 1 FROM members WHERE section IS NOT NULL;
+            INSERT INTO muster_meta(key, value) VALUES ('history_started_at', ?);
+            """, arguments: [started, started])
         let promote = try db.makeStatement(sql: """
             UPDATE muster_section_entries SET baseline = 0, entered_at = ? WHERE member_id = ? AND section = 'leadership'
             """)

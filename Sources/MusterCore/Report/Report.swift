@@ -222,14 +222,14 @@ public struct Report: Sendable {
         var numeric = [false, true, true, true, true, false, true]
         for b in ballots { columns.append("turnout: \(b.title)"); numeric.append(true) }
         let rows = groups.map { g -> [String] in
-            var represented = "-"
+            var represented = "n/a"
             if let n = g.workplaces, let r = g.represented {
                 represented = grouping == .workplace ? (r > 0 ? "yes" : "no") : "\(r) of \(n)"
             }
             var row = [g.name, "\(g.active)", g.staff.map(String.init) ?? "unknown", Self.percent(g.density), "\(g.reps)", represented, "\(g.newStarters)"]
             for b in ballots {
                 let t = g.turnout[b.id]
-                row.append(t.map { $0.eligible == 0 ? "-" : Self.percent(Double($0.voted) / Double($0.eligible)) } ?? "-")
+                row.append(t.map { $0.eligible == 0 ? "n/a" : Self.percent(Double($0.voted) / Double($0.eligible)) } ?? "n/a")
             }
             return row
         }
@@ -286,8 +286,8 @@ public struct Report: Sendable {
 
     static func ballotRow(_ b: ReportBallot, state: String, place: String, eligible: Int, voted: Int) -> [String] {
         let turnout = eligible == 0 ? nil : Double(voted) / Double(eligible)
-        let meets: String = b.threshold.flatMap { th in turnout.map { $0 >= th ? "yes" : "no" } } ?? "-"
-        return [b.title, state, place, "\(eligible)", "\(voted)", percent(turnout), b.threshold.map { percent($0) } ?? "-", meets]
+        let meets: String = b.threshold.flatMap { th in turnout.map { $0 >= th ? "yes" : "no" } } ?? "n/a"
+        return [b.title, state, place, "\(eligible)", "\(voted)", percent(turnout), b.threshold.map { percent($0) } ?? "none", meets]
     }
 
     var eventsSection: ReportSection {
@@ -305,7 +305,7 @@ public struct Report: Sendable {
     var sectionsSection: ReportSection {
         let rows = input.sections.map { s in
             [s.section, "\(s.active)", "\(s.lapsed)", "\(s.left)", "\(s.entered)", "\(s.enteredStillActive)",
-             s.entered == 0 ? "-" : Self.percent(Double(s.enteredStillActive) / Double(s.entered))]
+             s.entered == 0 ? "n/a" : Self.percent(Double(s.enteredStillActive) / Double(s.entered))]
         }
         return ReportSection(
             name: .sections, title: "Sections",

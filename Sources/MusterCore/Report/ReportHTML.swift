@@ -6,7 +6,7 @@ public enum ReportHTML {
     public static func render(_ report: Report, sections: [ReportSectionName] = ReportSectionName.allCases, targetsLimit: Int? = 50) -> String {
         let i = report.input
         let title = "\(i.organisation): organising report, \(LocalTime.day(of: i.now, in: i.zone))"
-        var body = "<h1>\(esc(title))</h1>\n<p class=\"period\">\(esc(i.months.first?.month ?? "-")) to \(esc(i.months.last?.month ?? "-")). \(esc(report.historyNote))</p>\n"
+        var body = "<h1>\(esc(title))</h1>\n<p class=\"period\">\(esc(i.months.first?.month ?? "-")) to \(esc(i.months.last?.month ?? "-"))</p>\n"
         for name in sections {
             let s = report.section(name, limit: sections.count == 1 ? nil : targetsLimit)
             body += "<section id=\"\(name.rawValue)\">\n<h2>\(esc(s.title))</h2>\n"
