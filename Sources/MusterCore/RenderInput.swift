@@ -21,6 +21,8 @@ public struct RenderInput: Sendable, Hashable {
     public var ballot: BallotFigures?
     /// The reps' newsletter of a recurring rule.
     public var digest: RepDigest?
+    /// The organising report's summary and top targets, in recurring rules (`report`).
+    public var report: ReportDigest? = nil
     public var links: MessageLinks
     /// The zone dates and times are written in: the member's own, else the organisation's.
     public var timeZone: TimeZone

@@ -19,6 +19,11 @@ public struct Rule: Sendable, Hashable {
     public var steps: [Step]
     /// An event rule's `changed:` and `cancelled:` templates: notices when an event it follows changes.
     public var notices = EventNoticeTemplates()
+    /// Files attached to each message (recurring rules): `report.html`, the organising report.
+    public var attachments: [String] = []
+
+    /// What `attach:` may name.
+    public static let attachable = ["report.html"]
 
     public init(
         id: String, file: String? = nil, kind: RuleKind, audience: Audience = .active, topic: String,

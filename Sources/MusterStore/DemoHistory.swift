@@ -16,6 +16,8 @@ import MusterCore
 ///   dates, up to yesterday: the first pass writes today's.
 /// - Section entries: some leadership members were promoted in the period; a few have since lapsed.
 /// - `muster_member_seen` holds today's statuses, so the first pass records no change.
+/// - Five officers: active members whose `role` is their union office (`district secretary` ...),
+///   whom `schedules/officers-monthly.yaml` mails the report.
 enum DemoHistory {
     static let days = 548
     static let source = "demo history"
@@ -30,7 +32,26 @@ enum DemoHistory {
         "Wimborne Minster": "East Dorset", "Verwood": "East Dorset", "Ferndown": "East Dorset",
     ]
 
+    /// The officer roles `schedules/officers-monthly.yaml` names.
+    static let officerRoles = ["district secretary", "district president", "district treasurer", "organising officer", "membership secretary"]
+
     static func write(_ db: Database, seed: UInt64, now: Date) throws {
+        try officers(db)
+        try history(db, seed: seed, now: now)
+    }
+
+    /// Five active teachers with an address (past the first twenty members) hold the district's offices.
+    static func officers(_ db: Database) throws {
+        let ids = try Int64.fetchAll(db, sql: """
+            SELECT id FROM members WHERE status = 'active' AND email IS NOT NULL AND email_opt_out = 0
+              AND section = 'teachers' AND id > 20 ORDER BY id LIMIT ?
+            """, arguments: [officerRoles.count])
+        for (id, role) in zip(ids, officerRoles) {
+            try db.execute(sql: "UPDATE members SET role = ? WHERE id = ?", arguments: [role, id])
+        }
+    }
+
+    static func history(_ db: Database, seed: UInt64, now: Date) throws {
         var random = DemoRandom(seed: seed ^ 0x5EED_0F_415_70E1)
         let zone = TimeZone.named("Europe/London")!
         let today = LocalTime.epochDay(of: now, in: zone)

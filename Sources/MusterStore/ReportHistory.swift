@@ -72,7 +72,18 @@ extension Store {
     /// now held) is not recorded again.
     @discardableResult
     public func recordHistory(now: Date, zone: TimeZone, scope: HistoryScope) throws -> HistoryNote {
-        try pool.write { db in try Self.recordHistory(db, now: now, zone: zone, scope: scope) }
+        if scope == .nobody {
+            // A delivery-only turn of the daemon: no write transaction unless the day needs its snapshot.
+            let day = LocalTime.day(of: now, in: zone).description
+            let started = try pool.read { db in
+                try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM muster_snapshots WHERE day = ?)
+                       AND EXISTS (SELECT 1 FROM muster_meta WHERE key = 'history_started_at')
+                    """, arguments: [day]) ?? false
+            }
+            if started { return HistoryNote() }
+        }
+        return try pool.write { db in try Self.recordHistory(db, now: now, zone: zone, scope: scope) }
     }
 
     static func recordHistory(_ db: Database, now: Date, zone: TimeZone, scope: HistoryScope) throws -> HistoryNote {

@@ -28,6 +28,7 @@ indirect enum Field: Sendable, Equatable {
 ///       .threshold_percent .voted .eligible .workplace_voted .workplace_eligible         (ballot rules)
 /// digest.upcoming_events[] (event fields)  .open_ballots[] (ballot fields)
 ///       .new_members[] (first_name, last_name, name)                                  (recurring rules)
+/// report.date .summary[] (label, value) .targets[] (name, active, staff, density, reps, why) .targets_more   (recurring rules)
 /// ```
 enum ContextSchema {
     static func values(_ names: [String]) -> [String: Field] {
@@ -78,6 +79,11 @@ enum ContextSchema {
                 "upcoming_events": .list(event),
                 "open_ballots": .list(ballot),
                 "new_members": .list(newMember),
+            ])
+            root["report"] = .object([
+                "date": .value, "targets_more": .value,
+                "summary": .list(values(["label", "value"])),
+                "targets": .list(values(["name", "active", "staff", "density", "reps", "why"])),
             ])
         }
         root["links"] = .object(values(links))

@@ -65,6 +65,7 @@ enum RenderContext {
                 "new_members": d.newMembers.map { person($0) },
             ] as [String: Any]
         }
+        if let r = input.report { root["report"] = report(r) }
         var links: [String: Any] = [:]
         put(&links, "unsubscribe", input.links.unsubscribe)
         put(&links, "voted", input.links.voted)
@@ -72,6 +73,19 @@ enum RenderContext {
         put(&links, "rsvp_no", input.links.rsvpNo)
         root["links"] = links
         return root
+    }
+
+    /// `report`: the summary as label/value pairs and the top targets (names made one line).
+    static func report(_ r: ReportDigest) -> [String: Any] {
+        var out: [String: Any] = [
+            "date": PeopleTime.day(LocalDay(r.date) ?? LocalDay(year: 1970, month: 1, day: 1)),
+            "summary": r.summary.map { ["label": $0.label, "value": oneLine($0.value) ?? ""] },
+            "targets": r.targets.map { t in
+                ["name": oneLine(t.name) ?? "", "active": t.active, "staff": t.staff, "density": t.density, "reps": t.reps, "why": t.why] as [String: Any]
+            },
+        ]
+        if r.targetsMore > 0 { out["targets_more"] = r.targetsMore }
+        return out
     }
 
     /// Sets `key` only for a value with some text in it.

@@ -43,6 +43,7 @@ extension RenderInput {
             input.digest = RepDigest(
                 upcomingEvents: sampleEvents, openBallots: [sampleBallot],
                 newMembers: [member, Member(id: 3, membershipNumber: "S0003", firstName: "Alex", workplaceID: 1)])
+            input.report = .sample
         }
         return input
     }
@@ -60,7 +61,10 @@ extension RenderInput {
             b.ballot.turnoutThreshold = nil
             input.ballot = b
         }
-        if kind == .recurring { input.digest = RepDigest() }
+        if kind == .recurring {
+            input.digest = RepDigest()
+            input.report?.targets = []
+        }
         return input
     }
 

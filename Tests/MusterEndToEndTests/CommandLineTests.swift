@@ -37,7 +37,7 @@ import Testing
         #expect(try muster("init", "--demo", "--now", "2026-11-25T12:00:00Z").status == 0)
         let ok = try muster("check", "--now", "2026-11-25T12:00:00Z")
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout == "ok: 9 rules, 14 steps checked (14 against rows from the database, the rest against sample data)\n")
+        #expect(ok.stdout == "ok: 10 rules, 15 steps checked (15 against rows from the database, the rest against sample data)\n")
 
         try FileManager.default.removeItem(atPath: dir.file("templates"))
         try FileManager.default.copyItem(atPath: Repository.path("templates"), toPath: dir.file("templates"))

@@ -191,3 +191,50 @@ import Testing
         #expect(by.status == 2 && by.stderr.contains("Please pass --by as one of workplace, kind, town, region, section (got \"county\")."))
     }
 }
+
+/// The monthly mail to officers: the shipped rule on the demo district, with the report attached.
+@Suite struct OfficersReportTests {
+    @Test func theFirstMondaysTickMailsEachOfficerTheSummaryTargetsAndTheHTMLReport() throws {
+        // Given the demo district (200 members, five of them officers) and the shipped schedules,
+        let dir = try TemporaryDirectory()
+        let env = ["MUSTER_LINK_SECRET": String(repeating: "s3cret-", count: 8)]
+        #expect(try MusterBinary.run(["init", "--demo", "--members", "200", "--now", "2026-11-23T09:00:00Z"], in: dir.path, environment: env).status == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("schedules"), withDestinationPath: Repository.path("schedules"))
+        try FileManager.default.createSymbolicLink(atPath: dir.file("templates"), withDestinationPath: Repository.path("templates"))
+        // When muster ticks on the first Monday of December at 08:00, and on the second Monday,
+        let first = try MusterBinary.run(["tick", "--now", "2026-12-07T08:00:30Z"], in: dir.path, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try MusterBinary.run(["tick", "--now", "2026-12-14T08:00:30Z"], in: dir.path, environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        // Then each officer got one message on the first Monday and none on the second,
+        let rows = try runProcess(["sqlite3", dir.file("muster.sqlite"), """
+            SELECT m.role, o.state, substr(o.due_at, 1, 10) FROM muster_outbox o JOIN members m ON m.id = o.member_id
+            WHERE o.rule = 'officers-monthly' ORDER BY m.id
+            """])
+        #expect(rows.stdout == """
+            district secretary|sent|2026-12-07
+            district president|sent|2026-12-07
+            district treasurer|sent|2026-12-07
+            organising officer|sent|2026-12-07
+            membership secretary|sent|2026-12-07
+
+            """)
+        // carrying the summary and the targets in its text, and the report as an HTML attachment with charts.
+        let parsed = try runProcess(["python3", "-c", """
+            import email, email.policy, glob, sys
+            for path in sorted(glob.glob(sys.argv[1] + '/*.eml')):
+                m = email.message_from_bytes(open(path, 'rb').read(), policy=email.policy.default)
+                if 'organising report' not in str(m['Subject']):
+                    continue
+                text = m.get_body(('plain',)).get_content()
+                files = [(p.get_filename(), p.get_content_type(), p.get_content()) for p in m.iter_attachments()]
+                assert [(f, t) for f, t, _ in files] == [('report.html', 'text/html')], files
+                html = files[0][2]
+                print(int('THE DISTRICT AT A GLANCE' in text), int('WHERE TO ORGANISE NEXT' in text),
+                      int('- active members: ' in text), html.count('<svg'), int('<script' in html))
+            """, dir.file("outbox")])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        // (three charts: density, members over time, and turnout in the one ballot still open on 7 December)
+        #expect(parsed.stdout == String(repeating: "1 1 1 3 0\n", count: 5))
+    }
+}

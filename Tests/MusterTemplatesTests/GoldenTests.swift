@@ -40,7 +40,7 @@ import Testing
         ("leadership-welcome", .sequence), ("induction-invite", .event), ("induction-reminder", .event),
         ("training-reminder", .event), ("training-reps-invite", .event), ("meeting-week-before", .event),
         ("meeting-tomorrow", .event), ("ballot-open", .ballot), ("ballot-reminder", .ballot),
-        ("ballot-last-days", .ballot), ("reps-weekly", .recurring),
+        ("ballot-last-days", .ballot), ("reps-weekly", .recurring), ("officers-monthly", .recurring),
         ("meeting-changed", .event), ("meeting-cancelled", .event),
     ]
 
