@@ -9,7 +9,7 @@ extension Store {
     /// days reckoned in `zone`.
     public func reportInput(organisation: String, now: Date, zone: TimeZone, months: Int) throws -> ReportInput {
         try pool.read { db in
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
             return try ReportReader(db: db, now: now, zone: zone, months: max(1, months)).read(organisation: organisation)
         }
     }
@@ -41,16 +41,48 @@ struct ReportReader {
     var periodStartISO: String { ISOTime.format(LocalTime.midnight(periodStart, in: zone)) }
 
     func read(organisation: String) throws -> ReportInput {
-        let counts = try Row.fetchOne(db, sql: """
-            SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'lapsed'),
-                   count(*) FILTER (WHERE status = 'left') FROM members
-            """)!
+        let counts = try memberCounts()
         let historySince = try String.fetchOne(db, sql: "SELECT min(day) FROM muster_snapshots").flatMap(LocalDay.init)
         return ReportInput(
             organisation: organisation, now: now, zone: zone, periodStart: periodStart,
-            workplaces: try workplaces(), cells: try cells(), ballots: try ballots(), events: try events(),
+            workplaces: try workplaces(), cells: counts.cells, ballots: try ballots(), events: try events(),
             months: try monthRows(historySince: historySince), series: try series(historySince: historySince),
-            sections: try sections(), active: counts[0], lapsed: counts[1], left: counts[2], historySince: historySince)
+            sections: try sections(counts.bySection), active: counts.byStatus["active"] ?? 0, lapsed: counts.byStatus["lapsed"] ?? 0,
+            left: counts.byStatus["left"] ?? 0, historySince: historySince)
+    }
+
+    /// Members counted by status, workplace and section in one scan of `members_report`.
+    struct MemberCounts {
+        var cells: [ReportCell] = []
+        var byStatus: [String: Int] = [:]
+        var bySection: [String: [String: Int]] = [:]
+    }
+
+    func memberCounts() throws -> MemberCounts {
+        let since = today.adding(days: -90).description
+        var out = MemberCounts()
+        struct Key: Hashable { var workplace: Int64?; var section: String? }
+        var reps: [Key: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT m.workplace_id, m.section, count(DISTINCT m.id) FROM reps r JOIN members m ON m.id = r.member_id
+            WHERE m.status = 'active' GROUP BY 1, 2
+            """) {
+            reps[Key(workplace: row[0], section: row[1])] = row[2]
+        }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT status, workplace_id, section, count(*), count(*) FILTER (WHERE joined_on > ?)
+            FROM members GROUP BY status, workplace_id, section
+            """, arguments: [since])
+        while let row = try rows.next() {
+            let status: String = row[0], workplace: Int64? = row[1], section: String? = row[2], n: Int = row[3]
+            out.byStatus[status, default: 0] += n
+            out.bySection[section ?? "(no section)", default: [:]][status, default: 0] += n
+            if status == "active" {
+                out.cells.append(ReportCell(workplaceID: workplace, section: section, active: n, newStarters: row[4],
+                                            reps: reps[Key(workplace: workplace, section: section)] ?? 0))
+            }
+        }
+        return out
     }
 
     func workplaces() throws -> [ReportWorkplace] {
@@ -61,16 +93,6 @@ struct ReportReader {
             FROM workplaces w ORDER BY w.id
             """)
         return rows.map { ReportWorkplace(id: $0[0], name: $0[1], kind: $0[2], town: $0[3], region: $0[4], staffCount: $0[5], reps: $0[6]) }
-    }
-
-    func cells() throws -> [ReportCell] {
-        let since = today.adding(days: -90).description
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT m.workplace_id, m.section, count(*), count(*) FILTER (WHERE m.joined_on > ?),
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM reps r WHERE r.member_id = m.id))
-            FROM members m WHERE m.status = 'active' GROUP BY m.workplace_id, m.section
-            """, arguments: [since])
-        return rows.map { ReportCell(workplaceID: $0[0], section: $0[1], active: $0[2], newStarters: $0[3], reps: $0[4]) }
     }
 
     func ballots() throws -> [ReportBallot] {
@@ -180,12 +202,7 @@ struct ReportReader {
         return points.sorted { $0.day < $1.day }
     }
 
-    func sections() throws -> [ReportSectionCount] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT ifnull(section, '(no section)'), count(*) FILTER (WHERE status = 'active'),
-                   count(*) FILTER (WHERE status = 'lapsed'), count(*) FILTER (WHERE status = 'left')
-            FROM members GROUP BY 1 ORDER BY 2 DESC, 1
-            """)
+    func sections(_ counts: [String: [String: Int]]) throws -> [ReportSectionCount] {
         var entered: [String: (Int, Int)] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT e.section, count(*), count(*) FILTER (WHERE m.status = 'active')
@@ -194,10 +211,10 @@ struct ReportReader {
             """, arguments: [periodStartISO]) {
             entered[row[0]] = (row[1], row[2])
         }
-        return rows.map { row in
-            let name: String = row[0]
+        return counts.map { name, by in
             let e = entered[name] ?? (0, 0)
-            return ReportSectionCount(section: name, active: row[1], lapsed: row[2], left: row[3], entered: e.0, enteredStillActive: e.1)
-        }
+            return ReportSectionCount(section: name, active: by["active"] ?? 0, lapsed: by["lapsed"] ?? 0, left: by["left"] ?? 0,
+                                      entered: e.0, enteredStillActive: e.1)
+        }.sorted { ($0.active, $1.section) > ($1.active, $0.section) }
     }
 }
