@@ -7,6 +7,8 @@ import Foundation
 /// month names `JAN`..`DEC` and day names `SUN`..`SAT` (any case); 0 and 7 are both Sunday.
 /// As in Vixie cron, when both the day of month and the day of week are restricted (neither starts
 /// with `*`), a day matches if EITHER matches: `0 0 1 * MON` fires on the 1st and on every Monday.
+/// The day of week may also be `DAY#N`, the Nth such day of the month (N from 1 to 5):
+/// `0 8 * * MON#1` fires on the first Monday of each month.
 ///
 /// Times are wall-clock times in the zone given to `fires(in:zone:)`: a job at 07:00 is at 07:00
 /// local all year. A local time that does not exist (spring forward) fires at the same time shifted
@@ -20,6 +22,8 @@ public struct Cron: Sendable, Hashable, CustomStringConvertible {
     let daysOfWeek: UInt64
     let dayOfMonthRestricted: Bool
     let dayOfWeekRestricted: Bool
+    /// For `DAY#N`: N, the day's week of the month; 0 otherwise.
+    let nthWeekday: Int
 
     public var description: String { text }
 
@@ -36,7 +40,19 @@ public struct Cron: Sendable, Hashable, CustomStringConvertible {
         hours = try CronField.hour.parse(fields[1])
         daysOfMonth = try CronField.dayOfMonth.parse(fields[2])
         months = try CronField.month.parse(fields[3])
-        var dow = try CronField.dayOfWeek.parse(fields[4])
+        var dayField = fields[4]
+        var nth = 0
+        if let hash = dayField.firstIndex(of: "#") {
+            guard let n = Int(dayField[dayField.index(after: hash)...]), (1...5).contains(n),
+                  !dayField[..<hash].contains(where: { ",-/*".contains($0) })
+            else {
+                throw CronError("cron field 5 (day of week): \"\(dayField)\" must look like MON#1 (a day name or number, '#', and 1 to 5)")
+            }
+            nth = n
+            dayField = String(dayField[..<hash])
+        }
+        nthWeekday = nth
+        var dow = try CronField.dayOfWeek.parse(dayField)
         if dow & (1 << 7) != 0 { dow = (dow & ~(1 << 7)) | 1 }  // 7 is Sunday too
         daysOfWeek = dow
         dayOfMonthRestricted = !fields[2].hasPrefix("*")
@@ -47,7 +63,7 @@ public struct Cron: Sendable, Hashable, CustomStringConvertible {
     public func matches(_ day: LocalDay) -> Bool {
         guard months & (1 << UInt64(day.month)) != 0 else { return false }
         let dom = daysOfMonth & (1 << UInt64(day.day)) != 0
-        let dow = daysOfWeek & (1 << UInt64(day.weekday)) != 0
+        let dow = daysOfWeek & (1 << UInt64(day.weekday)) != 0 && (nthWeekday == 0 || (day.day - 1) / 7 + 1 == nthWeekday)
         if dayOfMonthRestricted && dayOfWeekRestricted { return dom || dow }
         return dom && dow
     }

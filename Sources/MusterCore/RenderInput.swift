@@ -24,6 +24,8 @@ public struct RenderInput: Sendable, Hashable {
     /// For a rep (their digest, or a ballot's `to: reps` step): the workplaces they represent, with
     /// names only when the union has turned `reps.see_names` on.
     public var repLists: RepLists?
+    /// The organising report's summary and top targets, in recurring rules (`report`).
+    public var report: ReportDigest? = nil
     public var links: MessageLinks
     /// The zone dates and times are written in: the member's own, else the organisation's.
     public var timeZone: TimeZone

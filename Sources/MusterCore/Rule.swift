@@ -22,6 +22,11 @@ public struct Rule: Sendable, Hashable {
     /// How it weighs against other rules when a member's limit is reached (`mail.per_member`).
     /// A step may set its own. Default normal.
     public var priority: Priority = .normal
+    /// Files attached to each message (recurring rules): `report.html`, the organising report.
+    public var attachments: [String] = []
+
+    /// What `attach:` may name.
+    public static let attachable = ["report.html"]
 
     public init(
         id: String, file: String? = nil, kind: RuleKind, audience: Audience = .active, topic: String,

@@ -20,7 +20,7 @@ struct RuleReader {
         case "sequence": allowed = Self.common + ["anchor", "steps"]
         case "event": allowed = Self.common + ["events", "recipients", "calendar", "steps", "changed", "cancelled"]
         case "ballot": allowed = Self.common + ["recipients", "steps"]
-        case "recurring": allowed = Self.common + ["cron", "template"]
+        case "recurring": allowed = Self.common + ["cron", "template", "attach"]
         case "broadcast": allowed = Self.common + ["send_at", "template"]
         default: throw kindValue.error("'kind' must be \(Self.kinds) (got \(kindValue.quoted))")
         }
@@ -134,6 +134,12 @@ struct RuleReader {
             changed: try top["changed"].map { try name($0, "'changed'") },
             cancelled: try top["cancelled"].map { try name($0, "'cancelled'") })
         rule.priority = try top["priority"].map { try priority($0, "'priority'") } ?? .normal
+        if let a = top["attach"] {
+            rule.attachments = try a.strings("'attach'")
+            for name in rule.attachments where !Rule.attachable.contains(name) {
+                throw a.error("'attach' can name \(Rule.attachable.joined(separator: ", ")) (got \"\(name)\")")
+            }
+        }
         return rule
     }
 

@@ -145,6 +145,7 @@ public struct Engine: Sendable {
     ) async throws -> PassSummary {
         let start = DispatchTime.now().uptimeNanoseconds
         var s = PassSummary()
+        try recordHistory(now: now, scope: scope)
         // Events that changed first: their queued reminders are stopped or rewritten before
         // anything is claimed, and their notices go out with this pass.
         let followUp = scope == .nobody ? EventFollowUp() : try followEventChanges(now: now, into: &s)
@@ -180,6 +181,20 @@ public struct Engine: Sendable {
         s.nextDue = try outbox.nextDue()
         s.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return s
+    }
+
+    /// The day's snapshot (on the first pass of a local day) and the status changes of the members
+    /// in `scope` that another program made (`Store.recordHistory`).
+    func recordHistory(now: Date, scope: PassScope) throws {
+        let history: HistoryScope
+        switch scope {
+        case .everyone: history = .everyone
+        case .members(let ids): history = .members(ids)
+        case .nobody: history = .nobody
+        }
+        let note = try district.store.recordHistory(now: now, zone: district.config.organisation.timeZone, scope: history)
+        if let day = note.snapshotDay { logger.info("snapshot=\(day) status=written") }
+        if note.statusChanges > 0 { logger.info("status_changes=\(note.statusChanges) status=recorded") }
     }
 
     /// Passes with more occurrences than this are rendered beside delivery rather than before it.

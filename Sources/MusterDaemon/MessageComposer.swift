@@ -17,14 +17,20 @@ struct MessageComposer: Sendable {
     let links: (any LinkMaking)?
 
     func compose(_ occurrences: [Occurrence], suppressions: SuppressionList, now: Date) throws -> [NewOutboxEntry] {
-        let inputs = try RenderInputs.load(for: occurrences, district: district, now: now)
+        let report = try PassReport.make(for: occurrences, district: district, now: now)
+        var loaded = try RenderInputs.load(for: occurrences, district: district, now: now)
+        if let digest = report.digest {
+            for o in occurrences where report.rules.contains(o.rule) { loaded[o]?.report = digest }
+        }
+        let inputs = loaded
         // Rendering is pure and most of a tick's work: spread it over the cores, in slices, order kept.
         let slices = occurrences.count < 64 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
         @Sendable func composeAll(_ part: ArraySlice<Occurrence>) -> [NewOutboxEntry] {
             var invites: [Int64: MIMEPart] = [:]
             let cache = RenderCache()
             return part.map {
-                compose($0, input: inputs[$0], suppressions: suppressions, now: now, invites: &invites, cache: cache)
+                compose($0, input: inputs[$0], suppressions: suppressions, now: now, invites: &invites, cache: cache,
+                        attachment: report.attachments[$0.rule])
             }
         }
         if slices == 1 { return composeAll(occurrences[...]) }
@@ -47,7 +53,7 @@ struct MessageComposer: Sendable {
     /// parts of render contexts; both belong to the calling thread.
     func compose(
         _ o: Occurrence, input: RenderInput?, suppressions: SuppressionList, now: Date, invites: inout [Int64: MIMEPart],
-        cache: RenderCache
+        cache: RenderCache, attachment: MIMEPart? = nil
     ) -> NewOutboxEntry {
         let mail = district.config.mail
         let messageID = MIMEMessage.messageID(forKey: o.dedupeKey, domain: mail.from.domain)
@@ -85,7 +91,7 @@ struct MessageComposer: Sendable {
         if let url = links?.unsubscribeURL(memberID: member.id, topic: o.topic) {
             headers += MIMEMessage.listUnsubscribeHeaders(url: url)
         }
-        var invitePart: MIMEPart?
+        var invitePart: MIMEPart? = attachment
         if o.calendar, let e = input.event {
             // SEQUENCE is the event's revision: the same for every reminder of an unchanged event,
             // higher after a change. A cancelled event's notice cancels the entry (same UID).
@@ -130,6 +136,33 @@ struct MessageComposer: Sendable {
         // A notice that an event changed is time-critical: quiet hours do not hold it.
         guard let quiet = district.config.mail.quietHours, !o.atLocalTime, !o.notice else { return nil }
         return quiet.end(after: o.due, in: zone)
+    }
+}
+
+/// The organising report for the recurring rules among a pass's occurrences: `report` in their
+/// context, and the HTML attachment for those with `attach: report.html`. Made once per compose.
+struct PassReport {
+    var digest: ReportDigest?
+    /// Recurring rules whose messages get `report`.
+    var rules: Set<String> = []
+    /// Rule id → its attachment.
+    var attachments: [String: MIMEPart] = [:]
+
+    static func make(for occurrences: [Occurrence], district: District, now: Date) throws -> PassReport {
+        let recurring = district.rules.filter { $0.kind == .recurring }
+        let due = Set(occurrences.map(\.rule))
+        let rules = recurring.filter { due.contains($0.id) }
+        guard !rules.isEmpty else { return PassReport() }
+        let org = district.config.organisation
+        let input = try district.store.reportInput(organisation: org.name, now: now, zone: org.timeZone, months: 12)
+        let report = Report(input)
+        var out = PassReport(digest: ReportDigest(report), rules: Set(rules.map(\.id)))
+        let attaching = rules.filter { $0.attachments.contains("report.html") }
+        if !attaching.isEmpty {
+            let part = MIMEMessage.htmlAttachment(ReportHTML.render(report), filename: "report.html")
+            for r in attaching { out.attachments[r.id] = part }
+        }
+        return out
     }
 }
 

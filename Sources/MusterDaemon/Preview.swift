@@ -41,7 +41,7 @@ extension District {
         default: break
         }
         let queries = RenderQueries(store: store, organisation: config.organisation, seeNames: config.reps.seeNames)
-        guard let input = try queries.input(
+        guard var input = try queries.input(
             memberID: memberID, eventID: ids.event, ballotID: ids.ballot, digest: ids.digest,
             repLists: rule.steps[step - 1].to == .reps, now: now) else {
             throw PreviewError("there is no member with id \(memberID)")
@@ -53,8 +53,14 @@ extension District {
             atLocalTime: rule.steps[step - 1].at != nil)
         let composer = MessageComposer(district: self, links: links)
         let suppressions = try OutboxStore(store).loadSuppressions()
-        let real = composer.compose(o, input: input, suppressions: suppressions, now: now)
-        let shown = real.message == nil ? composer.compose(o, input: input, suppressions: SuppressionList(), now: now) : real
+        let report = try PassReport.make(for: [o], district: self, now: now)
+        if report.rules.contains(o.rule) { input.report = report.digest }
+        let attachment = report.attachments[o.rule]
+        var invites: [Int64: MIMEPart] = [:]
+        let real = composer.compose(o, input: input, suppressions: suppressions, now: now, invites: &invites, cache: RenderCache(), attachment: attachment)
+        let shown = real.message == nil
+            ? composer.compose(o, input: input, suppressions: SuppressionList(), now: now, invites: &invites, cache: RenderCache(), attachment: attachment)
+            : real
         return PreviewResult(occurrence: o, message: shown.message, wouldNotSend: real.failedReason ?? real.suppressedReason)
     }
 

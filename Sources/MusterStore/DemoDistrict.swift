@@ -38,7 +38,9 @@ public enum DemoDistrict {
                 throw DemoError(reason: "\(store.path) already holds a district; the demo goes only into an empty database")
             }
             var builder = DemoBuilder(db: db, random: DemoRandom(seed: seed), now: now, memberCount: members)
-            return try builder.build()
+            let summary = try builder.build()
+            try DemoHistory.write(db, seed: seed, now: now)
+            return summary
         }
     }
 }

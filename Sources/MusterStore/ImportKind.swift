@@ -70,6 +70,7 @@ struct KindSpec: Sendable {
                 ColumnSpec(name: "name", check: .text, required: true),
                 ColumnSpec(name: "kind", check: .text),
                 ColumnSpec(name: "town", check: .text),
+                ColumnSpec(name: "region", check: .text),
                 ColumnSpec(name: "staff_count", check: .count),
             ], key: ["id"])
         case .members:

@@ -172,6 +172,7 @@ public enum Schema {
         registerEventChanges(&m)
         m.registerMigration("v6-attention", foreignKeyChecks: .immediate, migrate: attention)
         registerVoteReports(&m)
+        registerReportHistory(&m)
         return m
     }
 

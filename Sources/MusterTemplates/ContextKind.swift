@@ -33,6 +33,7 @@ indirect enum Field: Sendable, Equatable {
 ///       .new_members[] (first_name, last_name, name, role, joined_on; a count without names)
 ///       .new_members_count .new_members_text .no_new_members .workplaces[] (name and the same lists, per workplace)       (recurring rules)
 /// a listed name: first_name, last_name, name, role, joined_on, mark_voted (never an address)
+/// report.date .summary[] (label, value) .targets[] (name, active, staff, density, reps, why) .targets_more   (recurring rules)
 /// ```
 enum ContextSchema {
     static func values(_ names: [String]) -> [String: Field] {
@@ -109,6 +110,11 @@ enum ContextSchema {
                     "new_members": .list(newMember),
                     "new_members_count": .value, "new_members_text": .value, "no_new_members": .value,
                 ]),
+            ])
+            root["report"] = .object([
+                "date": .value, "targets_more": .value,
+                "summary": .list(values(["label", "value"])),
+                "targets": .list(values(["name", "active", "staff", "density", "reps", "why"])),
             ])
         }
         root["links"] = .object(values(links))

@@ -64,6 +64,7 @@ enum RenderContext {
         if let d = input.digest {
             root["digest"] = digest(d, lists: input.repLists, time, zones: (input.timeZone, input.organisation.timeZone))
         }
+        if let r = input.report { root["report"] = report(r) }
         var links: [String: Any] = [:]
         put(&links, "unsubscribe", input.links.unsubscribe)
         put(&links, "voted", input.links.voted)
@@ -71,6 +72,19 @@ enum RenderContext {
         put(&links, "rsvp_no", input.links.rsvpNo)
         root["links"] = links
         return root
+    }
+
+    /// `report`: the summary as label/value pairs and the top targets (names made one line).
+    static func report(_ r: ReportDigest) -> [String: Any] {
+        var out: [String: Any] = [
+            "date": PeopleTime.day(LocalDay(r.date) ?? LocalDay(year: 1970, month: 1, day: 1)),
+            "summary": r.summary.map { ["label": $0.label, "value": oneLine($0.value) ?? ""] },
+            "targets": r.targets.map { t in
+                ["name": oneLine(t.name) ?? "", "active": t.active, "staff": t.staff, "density": t.density, "reps": t.reps, "why": t.why] as [String: Any]
+            },
+        ]
+        if r.targetsMore > 0 { out["targets_more"] = r.targetsMore }
+        return out
     }
 
     /// Sets `key` only for a value with some text in it.

@@ -45,6 +45,7 @@ extension RenderInput {
                 upcomingEvents: sampleEvents, openBallots: [sampleBallot],
                 newMembers: [member, Member(id: 3, membershipNumber: "S0003", firstName: "Alex", workplaceID: 1)], workplaceID: 1)
             input.repLists = RepLists(names: true, workplaces: [sampleRepWorkplace(workplace)])
+            input.report = .sample
         }
         return input
     }
@@ -62,7 +63,10 @@ extension RenderInput {
             b.ballot.turnoutThreshold = nil
             input.ballot = b
         }
-        if kind == .recurring { input.digest = RepDigest() }
+        if kind == .recurring {
+            input.digest = RepDigest()
+            input.report?.targets = []
+        }
         input.repLists = nil
         return input
     }

@@ -15,6 +15,18 @@ import Testing
         #expect(fire.label == "2026-11-30T07:00")
     }
 
+    @Test func dayHashNFiresOnTheNthSuchDayOfTheMonth() throws {
+        // The first Monday of December 2026 is the 7th, of January 2027 the 4th.
+        #expect(try fires("0 8 * * MON#1", "2026-11-03T00:00:00Z", "2027-01-31T00:00:00Z", london)
+            == [instant("2026-12-07T08:00:00Z"), instant("2027-01-04T08:00:00Z")])
+        #expect(try fires("0 8 * * 5#3", "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z", utc) == [instant("2026-12-18T08:00:00Z")])
+        for bad in ["0 8 * * MON#6", "0 8 * * MON#", "0 8 * * MON-FRI#1", "0 8 * * *#1"] {
+            #expect(throws: CronError("cron field 5 (day of week): \"\(bad.split(separator: " ")[4])\" must look like MON#1 (a day name or number, '#', and 1 to 5)")) {
+                try Cron(bad)
+            }
+        }
+    }
+
     @Test func readsStepsRangesAndLists() throws {
         #expect(try Cron("*/15 * * * *").next(after: instant("2026-05-01T12:07:00Z"), in: utc)?.instant == instant("2026-05-01T12:15:00Z"))
         #expect(try fires("1-10/2 12 * * *", "2026-05-01T00:00:00Z", "2026-05-01T23:59:00Z", utc)

@@ -115,7 +115,11 @@ import Testing
         #expect(error("kind: recurring\ncron: \"0 7 * * MOX\"\ntopic: newsletter\ntemplate: reps-weekly", id: "reps-weekly")
             == #"schedules/reps-weekly.yaml:2: cron field 5 (day of week): "MOX" is not a day name"#)
         #expect(error("kind: recurring\ncron: \"0 7 * * MON\"\ntopic: newsletter\nsteps: []", id: "r")
-            == "schedules/r.yaml:4: the rule: unknown key 'steps' (expected one of: kind, description, audience, topic, grace, priority, cron, template)")
+            == "schedules/r.yaml:4: the rule: unknown key 'steps' (expected one of: kind, description, audience, topic, grace, priority, cron, template, attach)")
+        #expect(error("kind: recurring\ncron: \"0 8 * * MON#1\"\ntopic: officers\ntemplate: o\nattach: report.pdf", id: "o")
+            == #"schedules/o.yaml:5: 'attach' can name report.html (got "report.pdf")"#)
+        #expect(error("kind: ballot\ntopic: b\nattach: report.html\nsteps: [{ every: 1d, template: a }]")
+            == "schedules/welcome.yaml:3: the rule: unknown key 'attach' (expected one of: kind, description, audience, topic, grace, priority, recipients, steps)")
         #expect(error("kind: ballot\ntopic: b\ntemplate: x\nsteps: [{ every: 1d, template: a }]")
             == "schedules/welcome.yaml:3: the rule: unknown key 'template' (expected one of: kind, description, audience, topic, grace, priority, recipients, steps)")
         #expect(error("kind: [sequence]") == "schedules/welcome.yaml:1: 'kind' must be a single value, not a list or mapping")
@@ -168,23 +172,23 @@ import Testing
         let rules = try ScheduleLoader().load(directory: Repository.path("schedules"))
         #expect(rules.map(\.id) == [
             "ballot-chaser", "induction-invite", "induction-reminder", "leadership-journal", "leadership-welcome", "meeting-reminders",
-            "reps-weekly", "training-reminder", "training-reps", "welcome",
+            "officers-monthly", "reps-weekly", "training-reminder", "training-reps", "welcome",
         ])
         #expect(rules.flatMap(\.templates) == [
             "ballot-open", "ballot-reminder", "ballot-last-days", "ballot-reps-chase", "induction-invite", "induction-reminder",
             "meeting-changed", "meeting-cancelled",
             "leadership-journal-jan", "leadership-welcome", "meeting-week-before", "meeting-tomorrow", "meeting-changed", "meeting-cancelled",
-            "reps-weekly", "training-reminder", "meeting-changed", "meeting-cancelled",
+            "officers-monthly", "reps-weekly", "training-reminder", "meeting-changed", "meeting-cancelled",
             "training-reps-invite", "welcome-1", "welcome-2-your-rep", "welcome-3-training",
         ])
         #expect(rules.filter { $0.notices.all == ["meeting-changed", "meeting-cancelled"] }.map(\.id) == [
             "induction-reminder", "meeting-reminders", "training-reminder",
         ])
         #expect(rules.map(\.kind.name) == [
-            "ballot", "event", "event", "broadcast", "sequence", "event", "recurring", "event", "event", "sequence",
+            "ballot", "event", "event", "broadcast", "sequence", "event", "recurring", "recurring", "event", "event", "sequence",
         ])
         #expect(rules.map(\.topic) == [
-            "ballots", "meetings", "meetings", "journal", "welcome", "meetings", "newsletter", "training", "training", "welcome",
+            "ballots", "meetings", "meetings", "journal", "welcome", "meetings", "officers", "newsletter", "training", "training", "welcome",
         ])
         #expect(rules.allSatisfy { $0.description != nil && $0.grace == .days(1) })
         let invite = try #require(rules.first { $0.id == "induction-invite" })
@@ -194,5 +198,8 @@ import Testing
         #expect(reps.kind == .event(EventSelection(kinds: ["training"]), recipients: .unregistered, calendar: false))
         #expect(reps.audience.rep == true)
         #expect(rules.first { $0.id == "meeting-reminders" }?.calendar == true)
+        let officers = try #require(rules.first { $0.id == "officers-monthly" })
+        #expect(officers.attachments == ["report.html"])
+        #expect(officers.audience.role?.contains("district secretary") == true)
     }
 }

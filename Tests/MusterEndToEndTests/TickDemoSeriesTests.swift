@@ -11,7 +11,7 @@ import Testing
 
     static let shippedRules: Set<String> = [
         "welcome", "leadership-welcome", "induction-invite", "induction-reminder", "training-reminder",
-        "training-reps", "meeting-reminders", "ballot-chaser", "reps-weekly",
+        "training-reps", "meeting-reminders", "ballot-chaser", "reps-weekly", "officers-monthly",
     ]
 
     @Test func aMonthOfTicksDeliversEveryShippedFlowOnceAndNothingTwice() async throws {
@@ -93,7 +93,8 @@ import Testing
         #expect(s.sent == 0)
         #expect(try server.received().isEmpty)
         #expect(try h.outbox().isEmpty)
-        // and the only messages it owns up to skipping are this week's newsletter, past its grace
-        #expect(s.skippedPastGrace.keys.sorted() == ["reps-weekly"])
+        // and the only messages it owns up to skipping are the recurring rules' latest firings, past
+        // their grace: this week's newsletter and this month's officers' report
+        #expect(s.skippedPastGrace.keys.sorted() == ["officers-monthly", "reps-weekly"])
     }
 }

@@ -13,9 +13,9 @@ import MusterTestSupport
         // Then every value is stored as the contract says
         let rows = try ImportFixtures.fingerprint(store)
         #expect(rows.filter { $0.hasPrefix("workplaces") } == [
-            "workplaces [id:1 name:\"Bridport Primary\" kind:\"primary\" town:\"Bridport\" staff_count:30]",
-            "workplaces [id:2 name:\"Sherborne School, Upper\" kind:\"secondary\" town:\"Sherborne\" staff_count:90]",
-            "workplaces [id:3 name:\"Wimborne College\" kind:\"college\" town:\"Wimborne\" staff_count:NULL]",
+            "workplaces [id:1 name:\"Bridport Primary\" kind:\"primary\" town:\"Bridport\" staff_count:30 region:NULL]",
+            "workplaces [id:2 name:\"Sherborne School, Upper\" kind:\"secondary\" town:\"Sherborne\" staff_count:90 region:NULL]",
+            "workplaces [id:3 name:\"Wimborne College\" kind:\"college\" town:\"Wimborne\" staff_count:NULL region:NULL]",
         ])
         #expect(rows.filter { $0.hasPrefix("members") } == [
             "members [id:1 membership_number:\"A1\" first_name:\"Zoë\" last_name:\"O\\'Brien\" email:\"zoe.obrien@example.org\" workplace_id:1 role:\"classroom teacher\" section:\"teachers\" status:\"active\" joined_on:\"2020-09-01\" timezone:NULL email_opt_out:0]",
@@ -156,11 +156,11 @@ import MusterTestSupport
         // When it is opened again
         let store = try Store(path: dir.file("m.sqlite"))
         // Then the migrations are recorded once each and the members are there
-        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes", "v6-attention", "v7-vote-reports"])
+        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes", "v6-attention", "v7-vote-reports", "v8-report"])
         let count = try store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations")
         }
-        #expect(count == 7)
+        #expect(count == 8)
         #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM members") } == 4)
     }
 

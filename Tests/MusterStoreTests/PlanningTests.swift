@@ -37,7 +37,7 @@ import Testing
         // Then nothing goes out, and the newcomer's two past welcome steps are reported as skipped
         #expect(r.occurrences.isEmpty)
         #expect(r.skippedPastGrace == ["welcome": 2])
-        #expect(try d.count("SELECT count(*) FROM muster_rule_state") == 10)
+        #expect(try d.count("SELECT count(*) FROM muster_rule_state") == 11)
     }
 
     @Test func aForecastWritesNothing() throws {
@@ -124,7 +124,7 @@ import Testing
     @Test func loadsTheShippedSchedulesWithTheStoreCheckingEveryCondition() throws {
         let d = try PlanningDistrict()
         let rules = try ScheduleLoader(checkCondition: d.store.conditionChecker).load(directory: Repository.path("schedules"))
-        #expect(rules.count == 10)
+        #expect(rules.count == 11)
         #expect(d.store.checkConditions(rules).isEmpty)
     }
 }

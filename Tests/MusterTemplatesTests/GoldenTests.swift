@@ -41,6 +41,7 @@ import Testing
         ("training-reminder", .event), ("training-reps-invite", .event), ("meeting-week-before", .event),
         ("meeting-tomorrow", .event), ("ballot-open", .ballot), ("ballot-reminder", .ballot),
         ("ballot-last-days", .ballot), ("ballot-reps-chase", .ballot), ("reps-weekly", .recurring), ("leadership-journal-jan", .sequence),
+        ("ballot-last-days", .ballot), ("reps-weekly", .recurring), ("officers-monthly", .recurring),
         ("meeting-changed", .event), ("meeting-cancelled", .event),
     ]
 
