@@ -4,16 +4,19 @@
 # member, the most one member got on one local day and in the week (leaving out `high`), and how many
 # the limit moved and skipped, per rule (issue 13).
 #   bench/attention-week.sh [MEMBERS] [START]     (default 1500 members from 2026-11-23T00:00:00Z)
-#   BEFORE=/work/bin/muster-main BEFORE_REPO=/work/main AFTER=.build/release/muster (else .build/debug/muster)
+#   BEFORE=/work/bin/muster-main BEFORE_REF=f20b937 (its schedules and templates, from git) AFTER=.build/release/muster
+#   (else .build/debug/muster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1500}
 START=${2:-2026-11-23T00:00:00Z}
 BEFORE=${BEFORE:-/work/bin/muster-main}
-BEFORE_REPO=${BEFORE_REPO:-/work/main}
+BEFORE_REF=${BEFORE_REF:-f20b937}
 AFTER=${AFTER:-$( [ -x .build/release/muster ] && echo "$PWD/.build/release/muster" || echo "$PWD/.build/debug/muster" )}
 TMP=$(mktemp -d /tmp/muster-attention.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP/before-repo"
+git archive "$BEFORE_REF" schedules templates | tar -x -C "$TMP/before-repo"
 
 # run NAME BINARY REPO EXTRA_MAIL: a district in $TMP/NAME, built and ticked hourly for 7 days.
 run() {
@@ -34,12 +37,12 @@ YAML
     local t0 h
     t0=$(date +%s)
     for h in $(seq 0 167); do
-        "$bin" --config "$dir/muster.yaml" tick --now "$(date -u -d "$START + $h hours" +%Y-%m-%dT%H:%M:%SZ)" >/dev/null
+        "$bin" --config "$dir/muster.yaml" tick --now "$(date -u -d "$START + $h hours" +%Y-%m-%dT%H:%M:%SZ)" >/dev/null 2>&1
     done
     echo "$1: 168 hourly ticks in $(( $(date +%s) - t0 )) s ($bin)" >&2
 }
 
-run before "$BEFORE" "$BEFORE_REPO" ""
+run before "$BEFORE" "$TMP/before-repo" ""
 run after "$AFTER" "$PWD" "  per_member: { day: 1, week: 4 }"
 
 python3 - "$TMP/before/muster.sqlite" "$TMP/after/muster.sqlite" "$START" <<'PY'
