@@ -3,13 +3,15 @@
 # meeting reminder and the ballot chaser due, through the release binary: `muster plan --days 0`.
 # Prints wall time and peak memory (targets: <= 2 s, <= 200 MB).
 #   bench/plan.sh [MEMBERS]        (default 500000)
+#   LIMITS=1 bench/plan.sh         with `mail.per_member: { day: 1, week: 4 }` (target: <= 1.5x without)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500000}
 . bench/common.sh
 build_release
 make_scratch
-write_config "$TMP" "schedules: $PWD/schedules
+write_config "$TMP" "${LIMITS:+  per_member: { day: 1, week: 4 }
+}schedules: $PWD/schedules
 templates: $PWD/templates"
 "$BIN" --config "$TMP/muster.yaml" init >/dev/null
 sqlite3 "$TMP/muster.sqlite" <<SQL

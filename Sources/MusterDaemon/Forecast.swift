@@ -74,12 +74,12 @@ extension District {
     /// competes as the passes would see it, against what the outbox already holds (one query for
     /// the whole district). An occurrence already in the outbox is not new: it goes (it is counted
     /// among the bookings).
-    func limitDecisions(_ result: PlanResult, now: Date) throws -> [LimitDecision] {
+    func limitDecisions(_ result: PlanResult, now: Date, members: [Int64]? = nil) throws -> [LimitDecision] {
         let all = result.occurrences
         guard let limit = config.mail.perMember, let zones = result.zones, !all.isEmpty else {
             return [LimitDecision](repeating: .send, count: all.count)
         }
-        let booked = try OutboxStore(store).memberBookings(members: nil, from: MemberLimits.countFrom(now), withKeys: true)
+        let booked = try OutboxStore(store).memberBookings(members: members, from: MemberLimits.countFrom(now), withKeys: true)
         let quiet = config.mail.quietHours
         var index: [Int] = []
         var candidates: [LimitCandidate] = []

@@ -10,15 +10,15 @@ struct DemoBuilder {
     var random: DemoRandom
     let now: Date
     let memberCount: Int
-    private var summary = DemoSummary()
+    var summary = DemoSummary()
 
     /// Per workplace (index 0 is workplace 1): its kind's index in `DemoNames.kinds`, its name, email domain.
     private var workplaceKind: [Int] = []
-    private var workplaceName: [String] = []
+    var workplaceName: [String] = []
     private var workplaceDomain: [String] = []
     /// The first two active members with an email at each workplace (0: none), who may become its reps.
     private var repCandidates: [(Int64, Int64)] = []
-    private var activeMembers: [Int64] = []
+    var activeMembers: [Int64] = []
 
     private static let openBallot: Int64 = 1
     private static let closingBallot: Int64 = 2
@@ -32,7 +32,7 @@ struct DemoBuilder {
         try ballots()
         try members()
         try reps()
-        try events()
+        try calendar()  // DemoCalendar.swift
         return summary
     }
 
@@ -185,66 +185,6 @@ struct DemoBuilder {
         }
     }
 
-    // MARK: Events
-
-    private mutating func events() throws {
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO events(id, kind, title, starts_at, ends_at, location, url, workplace_id, description)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let register = try db.makeStatement(sql: "INSERT INTO registrations(event_id, member_id, status) VALUES(?, ?, ?)")
-        var london = Calendar(identifier: .gregorian)
-        london.timeZone = TimeZone.named("Europe/London")!
-        let today = london.startOfDay(for: now)
-        let starts = [(16, 30), (17, 0), (17, 30)]
-        var id: Int64 = 0
-        for kind in DemoBuilder.eventKinds {
-            let titles = DemoNames.eventTitles[kind]!
-            for j in 0..<12 {
-                id += 1
-                let offset = 2 + j * 56 / 12 + random.below(4)  // spread over the next two months
-                var (h, m) = random.pick(starts)
-                var day = london.date(byAdding: .day, value: offset, to: today)!
-                // After school on a weekday; a conference takes a Saturday from 10:00.
-                let weekday = london.component(.weekday, from: day)  // 1 Sunday ... 7 Saturday
-                if kind == "conference" {
-                    let toSaturday = (7 - weekday) % 7
-                    day = london.date(byAdding: .day, value: offset < 30 || toSaturday == 0 ? toSaturday : toSaturday - 7, to: day)!
-                    (h, m) = (10, 0)
-                } else if weekday == 1 || weekday == 7 {
-                    day = london.date(byAdding: .day, value: weekday == 1 ? 1 : 2, to: day)!
-                }
-                let start = london.date(bySettingHour: h, minute: m, second: 0, of: day)!
-                let end = start.addingTimeInterval(kind == "conference" ? 6 * 3600 : 90 * 60)
-                var title = titles[j % titles.count]
-                var location = random.pick(DemoNames.venues)
-                var workplace: Int64?
-                if kind == "meeting" && j % 2 == 1 {
-                    let w = random.below(workplaceName.count)
-                    workplace = Int64(w + 1)
-                    location = workplaceName[w]
-                    title = "Members' meeting: \(workplaceName[w])"
-                }
-                let description = kind == "meeting"
-                    ? "Open to all members\(workplace == nil ? " in the district" : " at the workplace"). Tea from 4pm."
-                    : "Free to members. Places are limited: please register."
-                try insert.execute(arguments: [
-                    id, kind, title, iso(start), iso(end), location, "https://example.org/events/\(id)", workplace, description,
-                ])
-                summary.events += 1
-                guard kind != "meeting" else { continue }
-                let places = kind == "conference" ? random.within(30...80) : random.within(8...30)
-                var chosen = Set<Int64>()
-                for _ in 0..<places {
-                    let member = random.pick(activeMembers)
-                    guard chosen.insert(member).inserted else { continue }
-                    try register.execute(arguments: [id, member, random.chance(0.92) ? "registered" : "cancelled"])
-                    summary.registrations += 1
-                }
-            }
-        }
-    }
-
     static let eventKinds = ["meeting", "training", "induction", "conference", "cpd"]
 
     // MARK: Time
@@ -255,7 +195,7 @@ struct DemoBuilder {
         return Date(timeIntervalSince1970: (t / 3600).rounded(.down) * 3600)
     }
 
-    private func iso(_ date: Date) -> String { ISOTime.format(date) }
+    func iso(_ date: Date) -> String { ISOTime.format(date) }
 
     /// `YYYY-MM-DD` of a day number counted from 1970-01-01.
     static func day(_ days: Int) -> String {

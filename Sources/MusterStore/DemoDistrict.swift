@@ -22,8 +22,9 @@ public struct DemoSummary: Sendable, Equatable {
 ///
 /// About one workplace per 25 members, of kinds primary, secondary, special, college and nursery;
 /// reps at about two thirds of them; members mostly active with some lapsed and left, a few with no
-/// email or opted out, a few in other time zones, a handful who joined this week; a dozen events of
-/// each kind over the next two months (evenings, Europe/London), with registrations for courses; a
+/// email or opted out, a few in other time zones, a handful who joined this week; a real
+/// district's next two months of events (`DemoBuilder.calendar`: a district meeting a month, a
+/// conference, a meeting at every other workplace, inductions and courses with registrations); a
 /// ballot opened a few days ago for every active member with about 30% voted, and one for support
 /// staff closing in three days. Every address is at example.org or example.net.
 ///

@@ -12,7 +12,7 @@ enum MusterCommands {
         StatusCommand.self,
         SendTestCommand.self,
         RunCommand.self,
-        PauseCommand.self, ResumeCommand.self,
+        PauseCommand.self, ResumeCommand.self, ExplainCommand.self,
         ReportCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }

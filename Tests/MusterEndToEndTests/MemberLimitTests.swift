@@ -35,7 +35,9 @@ import Testing
             anchor: joined_on
             topic: welcome
             grace: 12h
-            steps: [{ after: 0d, at: "11:00", template: note }]
+            steps:
+              - { after: 0d, at: "11:00", template: note }
+              - { after: 14d, at: "11:00", template: note }
             """)
         for (name, subject) in [("meeting", "Meeting next week"), ("training", "Training next week"),
                                 ("last-days", "Two days left to vote"), ("note", "Welcome")] {
@@ -100,5 +102,69 @@ import Testing
         #expect(all.count == 4)
         #expect(all.last?.rcptTos == ["ann@example.org"])
         #expect(try h.strings("SELECT sent_at FROM muster_outbox WHERE rule = 'training'") == ["2030-12-05T09:00:00Z"])
+    }
+
+    /// `muster explain` walks Ann through every reason: sent, held and moved by the member limit,
+    /// skipped by it, due next, a vote that stopped the chaser, a paused rule, an opt-out, a
+    /// deferral, a failure, an expiry, and finally leaving the audience.
+    @Test func explainWalksOneMemberThroughEachReason() async throws {
+        let server = try await startTestServer()
+        let (h, files) = try Self.district(server)
+        defer { withExtendedLifetime(files) {} }
+        for t in ["2030-12-04T09:00:00Z", "2030-12-04T10:00:00Z", "2030-12-04T11:00:00Z"] {
+            let r = try await offPool { try h.runBinary(["tick", "--now", t]) }
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        @Sendable func explain(_ extra: String...) throws -> String {
+            let r = try h.runBinary(["explain", "1", "--now", "2030-12-04T11:30:00Z"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout
+        }
+        let first = try await offPool { try explain() }
+        #expect(first == """
+            Member 1 as of Wed 4 Dec 11:30 (Europe/London):
+              chaser step 1: sent Wed 4 Dec 10:00 (outbox 3)
+              meetings step 1: sent Wed 4 Dec 09:00 (outbox 1)
+              note step 1: skipped, member limit (no free day before it expired) (outbox 5)
+              note step 2: due Wed 18 Dec 11:00
+              training step 1: held, member limit, moved to Thu 09:00 (outbox 2)
+
+            """, "\(first)")
+
+        // Ann reports her vote, the training rule is paused, and she opts out of email
+        try h.execute("UPDATE ballot_members SET voted_at = '2030-12-04T10:30:00Z' WHERE member_id = 1")
+        try h.execute("UPDATE members SET email_opt_out = 1 WHERE id = 1")
+        let paused = try await offPool { try h.runBinary(["pause", "training"]) }
+        #expect(paused.status == 0, "\(paused.stderr)")
+        let second = try await offPool { try explain() }
+        #expect(second.contains("  chaser: stopped for Pay, voted on 4 Dec\n"), "\(second)")
+        #expect(second.contains("  training: paused (nothing of it goes out until 'muster resume training')\n"), "\(second)")
+        #expect(second.contains("  training step 1: held, member limit, moved to Thu 09:00, waiting: the rule is paused (outbox 2)\n"), "\(second)")
+        #expect(second.contains("  note step 2: due Wed 18 Dec 11:00, but will not be mailed: opted out of email\n"), "\(second)")
+
+        // The outbox's own reasons: a deferral, a failure, an expiry
+        try h.execute("""
+            UPDATE muster_outbox SET state = 'queued', attempts = 2, last_reply = '451 try later',
+                next_attempt_at = '2030-12-04T12:00:00Z' WHERE id = 1;
+            UPDATE muster_outbox SET state = 'failed', reason = 'refused by the server' WHERE id = 3;
+            UPDATE muster_outbox SET state = 'expired', reason = 'expired before it could be sent' WHERE id = 2;
+            """)
+        let third = try await offPool { try explain() }
+        #expect(third.contains("  meetings step 1: deferred after 2 attempts (451 try later), next try Wed 4 Dec 12:00 (outbox 1)\n"), "\(third)")
+        #expect(third.contains("  chaser step 1: failed: refused by the server (outbox 3)\n"), "\(third)")
+        #expect(third.contains("  training step 1: not sent: expired before it could be sent (outbox 2)\n"), "\(third)")
+
+        // She lapses: out of every active-only audience; --rule narrows to one rule
+        try h.execute("UPDATE members SET status = 'lapsed' WHERE id = 1")
+        let fourth = try await offPool { try explain("--rule", "meetings") }
+        #expect(fourth == """
+            Member 1 as of Wed 4 Dec 11:30 (Europe/London):
+              meetings: not in the audience (status is lapsed)
+              meetings step 1: deferred after 2 attempts (451 try later), next try Wed 4 Dec 12:00 (outbox 1)
+
+            """, "\(fourth)")
+        let nobody = try await offPool { try h.runBinary(["explain", "99"]) }
+        #expect(nobody.status != 0)
+        #expect(nobody.stderr.contains("there is no member with id 99"), "\(nobody.stderr)")
     }
 }

@@ -24,7 +24,7 @@ import Testing
             store: engine.district.store, rules: engine.district.rules, organisation: h.config.organisation,
             now: Self.start, horizon: 30 * 86_400, record: false)
         let instants = [Self.start] + Set(forecast.occurrences.map(\.due)).filter { $0 > Self.start }.sorted()
-        #expect(instants.count > 40)
+        #expect(instants.count > 30)  // the demo calendar of issue 13 has fewer, realer events: 38 instants
 
         // When it is ticked at each instant the planner foresees over 30 days, twice at each, with a
         // member promoted into the leadership section after the first tick

@@ -86,15 +86,21 @@ import MusterTestSupport
         #expect(try int(store, "SELECT count(*) FROM ballot_members WHERE ballot_id = 2") > 100)
     }
 
-    @Test func hasADozenEventsOfEachKindInTheNextTwoMonthsOnWeekdayEvenings() throws {
+    /// A real district's two months (issue 13): a district meeting a month, a conference a term,
+    /// many workplace meetings (one for every other workplace, each at its own site), and courses.
+    @Test func hasARealDistrictsCalendarForTheNextTwoMonthsOnWeekdayEvenings() throws {
         let (store, summary) = try demo()
         let kinds = try store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind").map { "\($0[0] as String)=\($0[1] as Int)" }
         }
-        #expect(kinds == ["conference=12", "cpd=12", "induction=12", "meeting=12", "training=12"])
+        let half = summary.workplaces / 2
+        #expect(kinds == ["conference=1", "cpd=6", "induction=2", "meeting=\(2 + half)", "training=6"])
         #expect(try int(store, "SELECT count(*) FROM events WHERE starts_at <= '2026-11-23T09:00:00Z' OR starts_at > '2027-01-23T09:00:00Z'") == 0)
-        #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'meeting' AND workplace_id IS NULL") == 6)
-        #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'meeting' AND workplace_id IS NOT NULL") == 6)
+        #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'meeting' AND workplace_id IS NULL") == 2)
+        #expect(try int(store, "SELECT count(DISTINCT workplace_id) FROM events WHERE kind = 'meeting' AND workplace_id IS NOT NULL") == half)
+        #expect(try int(store, "SELECT count(*) FROM events e JOIN workplaces w ON w.id = e.workplace_id WHERE e.location <> w.name") == 0)
+        // One district meeting in each of the two months
+        #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'meeting' AND workplace_id IS NULL AND starts_at < '2026-12-23'") == 1)
         #expect(try int(store, "SELECT count(*) FROM events WHERE location IS NULL OR ends_at <= starts_at") == 0)
         // Weekday evenings in London, 16:30 to 19:00 local (UTC in winter); conferences on a Saturday, 10:00 to 16:00
         let times = try store.pool.read { db in
@@ -105,7 +111,7 @@ import MusterTestSupport
         #expect(try int(store, "SELECT count(*) FROM events WHERE kind = 'conference' AND (strftime('%w', starts_at) <> '6' OR substr(starts_at, 12, 5) <> '10:00')") == 0)
         // Registrations for courses and conferences, none for meetings
         #expect(try int(store, "SELECT count(*) FROM registrations r JOIN events e ON e.id = r.event_id WHERE e.kind = 'meeting'") == 0)
-        #expect(try int(store, "SELECT count(DISTINCT event_id) FROM registrations") == 48)
+        #expect(try int(store, "SELECT count(DISTINCT event_id) FROM registrations") == 15)
         #expect(try int(store, "SELECT count(*) FROM registrations") == summary.registrations)
     }
 
