@@ -4,11 +4,12 @@
 # colleagues with a mark_voted link each. One `muster tick` at Monday 07:00 renders, enqueues and
 # writes the 2,000 digests (file transport). Prints wall time and peak memory (target <= 250 MB).
 #   bench/reps-digest.sh [MEMBERS]        (default 500000)
+#   MUSTER_BIN=.build/debug/muster bench/reps-digest.sh   (time another binary, no release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500000}
 . bench/common.sh
-build_release
+if [ -n "${MUSTER_BIN:-}" ]; then BIN=$(realpath "$MUSTER_BIN"); else build_release; fi
 make_scratch
 mkdir -p "$TMP/schedules"
 cp schedules/reps-weekly.yaml "$TMP/schedules/"
