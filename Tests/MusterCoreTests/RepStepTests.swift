@@ -18,7 +18,7 @@ import Testing
         #expect(throws: InputError(file: "schedules/chaser.yaml", line: 4, "step 1: 'to' must be members or reps (got \"everyone\")")) {
             try rule("kind: ballot\ntopic: ballots\nsteps:\n  - { every: 1d, to: everyone, template: a }\n")
         }
-        #expect(throws: InputError(file: "schedules/chaser.yaml", line: 5, "step 1: unknown key 'to' (expected one of: after, at, template)")) {
+        #expect(throws: InputError(file: "schedules/chaser.yaml", line: 5, "step 1: unknown key 'to' (expected one of: after, at, template, priority)")) {
             try rule("kind: sequence\nanchor: joined_on\ntopic: welcome\nsteps:\n  - { after: 0d, to: reps, template: a }\n")
         }
     }
