@@ -149,6 +149,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "MusterConsoleTests", dependencies: ["MusterConsole", "MusterCore"], swiftSettings: strict),
         .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MusterEndToEndTests",

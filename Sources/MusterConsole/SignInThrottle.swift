@@ -5,7 +5,8 @@ import Foundation
 ///
 /// | event                                   | then                                                         |
 /// |-----------------------------------------|--------------------------------------------------------------|
-/// | attempt from A before A's `nextAllowed` | refused unchecked (429, `Retry-After`)                       |
+/// | attempt from A before A's `nextAllowed`, | refused unchecked (429, `Retry-After`)                       |
+/// |   or while another from A is checked     |                                                              |
 /// | attempt while `globalFailures` in the   | refused unchecked for everyone until the window frees: an    |
 /// |   last `window` reach `globalCap`       |   attacker with many addresses gets `globalCap` guesses a    |
 /// |                                         |   minute; a signed-in organiser keeps their session          |
@@ -30,23 +31,29 @@ public struct SignInThrottle: Sendable {
     struct Record { var failures: Int; var last: Date; var nextAllowed: Date }
     private var byAddress: [String: Record] = [:]
     private var recentFailures: [Date] = []
+    /// Addresses with a check under way: one at a time each, so that parallel guesses gain nothing.
+    private var checking: Set<String> = []
 
     public init() {}
 
-    /// Whether an attempt from `address` at `now` may be checked.
+    /// Whether an attempt from `address` at `now` may be checked; `.check` counts it as under way until
+    /// `failed` or `succeeded` is called for the address.
     public mutating func admit(_ address: String, now: Date) -> Decision {
         recentFailures.removeAll { now.timeIntervalSince($0) >= window }
+        if checking.contains(address) { return .wait(seconds: Int(base.rounded(.up))) }
         if let r = byAddress[address], now < r.nextAllowed {
             return .wait(seconds: Int(r.nextAllowed.timeIntervalSince(now).rounded(.up)))
         }
         if recentFailures.count >= globalCap, let first = recentFailures.first {
             return .wait(seconds: max(1, Int(first.addingTimeInterval(window).timeIntervalSince(now).rounded(.up))))
         }
+        checking.insert(address)
         return .check
     }
 
     /// Records a failed check; returns how long to hold the answer back and the address's failure count.
     public mutating func failed(_ address: String, now: Date) -> (delay: TimeInterval, failures: Int) {
+        checking.remove(address)
         recentFailures.append(now)
         var r = byAddress[address] ?? Record(failures: 0, last: now, nextAllowed: now)
         if now.timeIntervalSince(r.last) >= forget { r.failures = 0 }
@@ -63,6 +70,7 @@ public struct SignInThrottle: Sendable {
 
     /// A right password: the address starts afresh.
     public mutating func succeeded(_ address: String) {
+        checking.remove(address)
         byAddress[address] = nil
     }
 }
