@@ -67,6 +67,7 @@ struct RulesPage: ConsolePage {
         case .every(let o): text = "every \(o) while the ballot is open"
         case .beforeClose(let o): text = "\(o) before the ballot closes"
         case .cron(let c): text = "at \(c)"
+        case .once(let day): text = "once, on \(PeopleTime.day(day))"
         }
         if let at = step.at { text += ", at \(at)" }
         return text

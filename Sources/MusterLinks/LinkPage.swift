@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// One page: a heading and a body of already-escaped HTML, in the organisation's name.
-public struct LinkPage: ResponseGenerator {
+public struct LinkPage: ResponseGenerator, Sendable {
     var status: HTTPResponse.Status = .ok
     var organisation: String
     var title: String
