@@ -28,6 +28,10 @@ let package = Package(
         // Hummingbird's own dependencies, named for the links listener's channel handlers (same versions).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        // The organiser's console: bcrypt for its password, metrics in the Prometheus text format.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         /// Typed wrappers over libcurl's variadic calls; links the system libcurl.
@@ -89,10 +93,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        /// The organiser's console: sign-in, sessions, the pages, /metrics, on a listener of its own.
+        .target(
+            name: "MusterConsole",
+            dependencies: [
+                "MusterCore", "MusterStore", "MusterDaemon", "MusterLinks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "muster",
             dependencies: [
-                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterDaemon", "MusterLinks",
+                "MusterCore", "MusterStore", "MusterTemplates", "MusterMail", "MusterDaemon", "MusterLinks", "MusterConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,6 +149,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "MusterConsoleTests", dependencies: ["MusterConsole", "MusterCore"], swiftSettings: strict),
         .testTarget(name: "MusterMailTests", dependencies: ["MusterMail", "MusterCore", "MusterTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MusterEndToEndTests",

@@ -15,6 +15,8 @@ public struct Config: Sendable {
     public var links: LinksConfig
     /// What reps may see (`reps.see_names`).
     public var reps = RepsConfig()
+    /// `console:`; off by default.
+    public var console = ConsoleConfig()
     /// The file this came from, for messages.
     public var file: String
 

@@ -13,7 +13,7 @@ extension Config {
     /// Parses an already loaded document; relative paths are taken from `base`.
     public static func parse(_ root: YAMLValue, base: URL, environment: [String: String]) throws -> Config {
         let top = try root.mapping("the configuration")
-        try top.checkKeys(["organisation", "database", "schedules", "templates", "mail", "links", "reps"])
+        try top.checkKeys(["organisation", "database", "schedules", "templates", "mail", "links", "reps", "console"])
 
         let orgNode = try top.required("organisation").mapping("organisation")
         try orgNode.checkKeys(["name", "timezone", "website"])
@@ -41,6 +41,7 @@ extension Config {
             organisation: organisation, database: database, schedules: schedules, templates: templates,
             mail: mail, links: links, file: root.file)
         config.reps = try parseReps(top["reps"])
+        config.console = try parseConsole(top["console"])
         return config
     }
 

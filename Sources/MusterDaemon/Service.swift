@@ -16,6 +16,8 @@ public struct DaemonSettings: Sendable {
     public var lookahead: TimeInterval = 3600
     /// How long to wait after a turn failed (a database error) before trying again.
     public var errorBackoff: TimeInterval = 5
+    /// Where each pass's duration is written, for the console's /metrics; nil: nowhere.
+    public var passes: PassRecord?
 
     public init() {}
 }
@@ -147,6 +149,7 @@ struct DaemonTurn {
                 now: now, scope: scope, lookahead: settings.lookahead,
                 delivery: .batches(deliverNow ? 1 : 0), stop: { Task.isShuttingDownGracefully })
             nextDue = s.nextDue
+            settings.passes?.record(seconds: s.seconds, at: now)
         }
         switch action {
         case .none: break

@@ -1,7 +1,7 @@
 // base64url without padding (RFC 4648 §5): the alphabet tokens are written in, safe in a URL path.
 
 /// Encoding and strict decoding of base64url with no `=` padding.
-enum Base64URL {
+public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Each byte's 6-bit value, or 0xFF for bytes outside the alphabet.
@@ -11,7 +11,7 @@ enum Base64URL {
         return t
     }()
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var i = 0

@@ -2,10 +2,10 @@
 
 /// The fields of a urlencoded form. Any other body (an RFC 8058 client may send multipart/form-data)
 /// yields no fields, which the handlers read as "do what the token says".
-struct FormBody: Sendable {
-    var fields: [String: String] = [:]
+public struct FormBody: Sendable {
+    public var fields: [String: String] = [:]
 
-    init(contentType: String?, body: String) {
+    public init(contentType: String?, body: String) {
         guard contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? true else { return }
         for pair in body.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -15,7 +15,7 @@ struct FormBody: Sendable {
         }
     }
 
-    subscript(_ key: String) -> String? { fields[key] }
+    public subscript(_ key: String) -> String? { fields[key] }
 
     /// `+` is a space, `%XX` a byte; nil when the result is not UTF-8 or an escape is broken.
     static func decode(_ s: Substring) -> String? {

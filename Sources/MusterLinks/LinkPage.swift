@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// One page: a heading and a body of already-escaped HTML, in the organisation's name.
-struct LinkPage: ResponseGenerator {
+public struct LinkPage: ResponseGenerator, Sendable {
     var status: HTTPResponse.Status = .ok
     var organisation: String
     var title: String
@@ -50,7 +50,7 @@ struct LinkPage: ResponseGenerator {
         """
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
         let bytes = ByteBuffer(string: html)
         return Response(
             status: status,
@@ -59,7 +59,7 @@ struct LinkPage: ResponseGenerator {
     }
 
     /// Text for HTML: `& < > "` escaped (attributes are always double-quoted).
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s {

@@ -36,25 +36,39 @@ public func makeLinksApplication(
         signer: signer, actions: LinkActions(store: store), organisation: organisation, topics: topics,
         logger: logger, now: now
     ).register(on: router)
-    let table = ConnectionTable(logger: logger)
-    // Links are short: a token in the path, a form of a few fields. Heads much larger are refused (431).
-    let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
-        maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100)
-    let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestDeadlineHandler(limits: limits, table: table, logger: logger)],
-        httpDecoderConfiguration: decoder)
+    let guarded = GuardedListener(host: host, port: port, limits: limits, logger: logger)
     return Application(
         router: router,
-        server: .http1(configuration: http1),
-        configuration: .init(
-            address: .hostname(host, port: port), serverName: nil, backlog: limits.backlog,
-            availableConnectionsDelegate: ConnectionCap(limits: limits, table: table)),
+        server: guarded.server,
+        configuration: guarded.configuration,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger)
 }
 
+/// The HTTP/1 server and configuration of a listener held to `ListenerLimits`: deadlines for slow
+/// clients, a connection cap that closes the longest-idle, small request heads (431 beyond). The links
+/// listener and the console each build one.
+public struct GuardedListener {
+    public let server: HTTPServerBuilder
+    public let configuration: ApplicationConfiguration
+
+    public init(host: String, port: Int, limits: ListenerLimits, logger: Logger) {
+        let table = ConnectionTable(logger: logger)
+        // Links are short: a token in the path, a form of a few fields. Heads much larger are refused (431).
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(limits: limits, table: table, logger: logger)],
+            httpDecoderConfiguration: decoder)
+        server = .http1(configuration: http1)
+        configuration = .init(
+            address: .hostname(host, port: port), serverName: nil, backlog: limits.backlog,
+            availableConnectionsDelegate: ConnectionCap(limits: limits, table: table))
+    }
+}
+
 /// Splits `127.0.0.1:8025` or `[::1]:8025` into host and port.
-func parseListen(_ text: String) throws(LinksListenError) -> (String, Int) {
+public func parseListen(_ text: String) throws(LinksListenError) -> (String, Int) {
     guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
           (0...65535).contains(port) else { throw LinksListenError(value: text) }
     var host = String(text[..<colon])

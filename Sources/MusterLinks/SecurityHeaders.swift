@@ -5,30 +5,46 @@ import Hummingbird
 import Logging
 
 /// Adds `Cache-Control: no-store`, `Referrer-Policy: no-referrer`, the strict CSP, `X-Robots-Tag: noindex`
-/// and `X-Content-Type-Options: nosniff` to every response, errors included.
-struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
-    let organisation: String
+/// and `X-Content-Type-Options: nosniff` to every response, errors included. The links listener and the
+/// console share it, each with its own CSP, error pages and routes.
+public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    let contentSecurityPolicy: String
+    /// The `Allow` header for a path the listener serves, nil for any other (then a 404 stays a 404).
+    let allowedMethods: @Sendable (String) -> String?
+    /// The page answered for an error thrown below (unknown path, wrong method, body too large).
+    let errorPage: @Sendable (HTTPResponse.Status) -> any ResponseGenerator
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// The links listener's: `LinkPage`s in the organisation's name.
+    init(organisation: String) {
+        self.init(contentSecurityPolicy: LinkPage.contentSecurityPolicy, allowedMethods: { LinksController.allowedMethods(path: $0) },
+                  errorPage: { Self.page(for: $0, organisation: organisation) })
+    }
+
+    public init(contentSecurityPolicy: String, allowedMethods: @escaping @Sendable (String) -> String?,
+                errorPage: @escaping @Sendable (HTTPResponse.Status) -> any ResponseGenerator) {
+        self.contentSecurityPolicy = contentSecurityPolicy; self.allowedMethods = allowedMethods; self.errorPage = errorPage
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
         } catch let refusal as Refusal {
             response = try refusal.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            if error.status == .notFound, let allow = LinksController.allowedMethods(path: request.uri.path) {
+            if error.status == .notFound, let allow = allowedMethods(request.uri.path) {
                 // The address is one of ours, the method is not: 405 with the methods it takes (RFC 9110 15.5.6).
-                response = try Self.page(for: .methodNotAllowed, organisation: organisation).response(from: request, context: context)
+                response = try errorPage(.methodNotAllowed).response(from: request, context: context)
                 response.headers[.allow] = allow
             } else {
-                response = try Self.page(for: error.status, organisation: organisation).response(from: request, context: context)
+                response = try errorPage(error.status).response(from: request, context: context)
             }
         } catch {
-            response = try Self.page(for: .internalServerError, organisation: organisation).response(from: request, context: context)
+            response = try errorPage(.internalServerError).response(from: request, context: context)
         }
         response.headers[.cacheControl] = "no-store"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = LinkPage.contentSecurityPolicy
+        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return response

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MusterConsole
 import MusterCore
 import MusterDaemon
 import MusterLinks
@@ -55,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
         let engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
         var settings = DaemonSettings()
         settings.poll = Double(max(10, pollMilliseconds)) / 1000
+        // Refuse a console whose password hash is missing before anything starts.
+        let console = try ConsoleSetup(config: config)
+        if console != nil { settings.passes = PassRecord() }
         let clock = ServiceClock(startingAt: now == nil ? nil : try parseNow(now))
         let reloads = ReloadRequests()
         let daemon = DaemonService(engine: engine, clock: clock, settings: settings, reloads: reloads) { try $0.makeTransport() }
@@ -78,6 +82,11 @@ struct RunCommand: AsyncParsableCommand {
                     logger.notice("links=listening port=\(port) max_connections=\(limits.maxConnections) open_files=\(openFiles)")
                 })
             services.append(.init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        if let console {
+            let limits = ListenerLimits.fitting(openFiles: openFiles)
+            services.append(.init(service: try console.application(district: district, passes: settings.passes, clock: clock, limits: limits, logger: logger),
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         // Last, so that a graceful shutdown tells it first: a slow query must not hold up the daemon's stop.
         services.append(.init(service: QueryCancellationService(limits: district.store.queryLimits),

@@ -79,11 +79,12 @@ final class DaemonProcess: @unchecked Sendable {
     let process = Process()
     let logPath: String
 
-    init(_ district: DaemonDistrict, arguments: [String] = [], logName: String = "run.log") throws {
+    init(_ district: DaemonDistrict, arguments: [String] = [], logName: String = "run.log", environment: [String: String] = [:]) throws {
         logPath = district.dir.file(logName)
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: try MusterBinary.require())
         process.arguments = ["run", "--config", district.config] + arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = FileHandle.nullDevice
         try process.run()

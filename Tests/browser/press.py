@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Open a page in headless Chromium, press a button, and print the page that follows.
 
-    press.py URL SELECTOR [--expect TEXT] [--timeout SECONDS] [--chromium PATH]
+    press.py URL SELECTOR [--fill SELECTOR=VALUE]... [--expect TEXT] [--screenshot PNG]
+             [--timeout SECONDS] [--chromium PATH]
 
 Talks the DevTools protocol over --remote-debugging-pipe (file descriptors 3 and 4, messages
 separated by NUL bytes), so it needs only Python's standard library. Exit status: 0 when the
 button was pressed, the next page loaded, it contains TEXT (if given), and no page logged an
 error (a Content-Security-Policy violation is one); 1 otherwise, with the reason on stderr.
-Prints the final page's visible text on stdout.
+Prints the final page's visible text on stdout. --fill sets form fields before the press (a
+password, say); --screenshot saves the page after the press as a PNG.
 
 Made for muster's links (a pledge page, an RSVP page, an unsubscribe page) but general: any
 URL and any CSS selector of something that submits a form or navigates.
@@ -128,6 +130,8 @@ def main():
     ap.add_argument("url")
     ap.add_argument("selector", help="CSS selector of the button to press, e.g. 'button' or 'form:nth-of-type(2) button'")
     ap.add_argument("--expect", help="text the page after the press must contain")
+    ap.add_argument("--fill", action="append", default=[], help="SELECTOR=VALUE: set a field before pressing")
+    ap.add_argument("--screenshot", help="save the page after the press here (PNG)")
     ap.add_argument("--timeout", type=float, default=20)
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     a = ap.parse_args()
@@ -140,6 +144,15 @@ def main():
             cdp.send(domain + ".enable", session=s)
         cdp.send("Page.navigate", {"url": a.url}, session=s)
         cdp.wait_event("Page.loadEventFired", s)
+        for fill in a.fill:
+            selector, value = fill.split("=", 1)
+            filled = cdp.send("Runtime.evaluate", {
+                "expression": f"(() => {{ const f = document.querySelector({json.dumps(selector)}); "
+                              f"if (!f) return 'missing'; f.value = {json.dumps(value)}; return 'filled'; }})()",
+                "returnByValue": True}, session=s)["result"].get("value")
+            if filled != "filled":
+                print(f"press.py: no field matches {selector!r} on {a.url}", file=sys.stderr)
+                return 1
         found = cdp.send("Runtime.evaluate", {
             "expression": f"(() => {{ const b = document.querySelector({json.dumps(a.selector)}); "
                           f"if (!b) return 'missing'; b.click(); return 'pressed'; }})()",
@@ -151,6 +164,11 @@ def main():
         text = cdp.send("Runtime.evaluate", {"expression": "document.body.innerText", "returnByValue": True},
                         session=s)["result"].get("value", "")
         print(text)
+        if a.screenshot:
+            import base64
+            shot = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=s)
+            with open(a.screenshot, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
         errors = cdp.errors()
         if errors:
             print("press.py: the page logged errors: " + " | ".join(errors), file=sys.stderr)
