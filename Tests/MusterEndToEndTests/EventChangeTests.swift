@@ -240,3 +240,29 @@ extension DaemonProcessTests {
     }
 }
 }
+
+extension DaemonProcessTests {
+@Suite struct EventChangeDemoTests {
+    @Test func theDemosFirstTickSendsACancellationAndVenueTimes() async throws {
+        // Given `muster init --demo` on a Monday morning
+        let server = try SMTPTestServer()
+        let h = try TickHarness(smtpURL: server.url)
+        let start = "2026-11-23T08:00:00Z"
+        let initialised = try h.runBinary(["init", "--demo", "--members", "40", "--seed", "7", "--now", start])
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        // When it first ticks
+        #expect(try h.tickBinary(start).status == 0)
+        let mails = try EventMail.all(server)
+        // Then the three told of the Weymouth meeting and its two registrants hear it is cancelled
+        let cancelled = mails.filter { $0.subject.hasPrefix("Cancelled: District meeting: Weymouth") }
+        #expect(cancelled.count == 5)
+        #expect(Set(cancelled.map(\.to)).count == 5)
+        #expect(cancelled.allSatisfy { $0.calendar?.method == "CANCEL" && $0.calendar?.sequence == 1 })
+        // and the Lorient visit is written in Paris time, a London reader's own beside it
+        let lorient = mails.filter { $0.subject.hasPrefix("Twinning visit") }
+        #expect(!lorient.isEmpty)
+        #expect(lorient.contains { $0.subject == "Twinning visit: our colleagues in Lorient: Sunday 29 November, 18:00 (17:00 your time)" })
+        #expect(try h.strings("SELECT online FROM events WHERE id = 901") == ["1"])
+    }
+}
+}
