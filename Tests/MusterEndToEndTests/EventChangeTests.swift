@@ -152,6 +152,21 @@ extension DaemonProcessTests {
         #expect(try h.strings("SELECT revision || '/' || followed_up FROM muster_event_revisions") == ["1/1"])
     }
 
+    @Test func aNoticeThatCouldNotGoBeforeTheLaterStartExpires() async throws {
+        let server = try SMTPTestServer()
+        let h = try Self.district(server)
+        #expect(try h.tickBinary("2030-12-04T09:00:00Z").status == 0)
+        // Given the meeting moved a day later, and its notices queued while the relay was down
+        try h.execute("UPDATE events SET starts_at = '2030-12-12T18:30:00Z' WHERE id = 1")
+        #expect(try h.tickBinary("2030-12-12T18:00:00Z", transport: "smtp://127.0.0.1:\(try closedPort())").status == 3)
+        #expect(try h.strings("SELECT state FROM muster_outbox WHERE step = 0") == Array(repeating: "queued", count: 4))
+        // When the relay is back only after the new start
+        #expect(try h.tickBinary("2030-12-12T18:30:00Z").status == 0)
+        // Then the notices expired unsent
+        #expect(try h.strings("SELECT state FROM muster_outbox WHERE step = 0") == Array(repeating: "expired", count: 4))
+        #expect(try server.received().count == 3)
+    }
+
     @Test func aMemberInChicagoSeesTheLondonVenuesTimeAndTheirOwn() async throws {
         let server = try SMTPTestServer()
         let h = try TickHarness(smtpURL: server.url)
