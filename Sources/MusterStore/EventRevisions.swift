@@ -65,10 +65,13 @@ public struct EventRevisions: Sendable {
                     WHERE event_id = ?
                     """, arguments: [stamp, e.id])
             }
+            // Written only when some detail differs: a pass over unchanged events writes nothing.
             try db.execute(sql: """
-                UPDATE muster_event_revisions SET kind = ?, title = ?, starts_at = ?, ends_at = ?, location = ?, url = ?,
-                    workplace_id = ?, description = ?, status = ?, timezone = ?, online = ?
-                WHERE event_id = ?
+                UPDATE muster_event_revisions SET kind = ?1, title = ?2, starts_at = ?3, ends_at = ?4, location = ?5, url = ?6,
+                    workplace_id = ?7, description = ?8, status = ?9, timezone = ?10, online = ?11
+                WHERE event_id = ?12 AND NOT (kind IS ?1 AND title IS ?2 AND starts_at IS ?3 AND ends_at IS ?4
+                    AND location IS ?5 AND url IS ?6 AND workplace_id IS ?7 AND description IS ?8 AND status IS ?9
+                    AND timezone IS ?10 AND online IS ?11)
                 """, arguments: snapshot + [e.id])
         }
         for (id, row) in seen where !present.contains(id) && (row[5] as String) != EventStatus.cancelled.rawValue {

@@ -37,7 +37,9 @@ struct InitCommand: ParsableCommand {
         let store = try Store(path: config.database, ifMissing: .create)  // the one command that creates it
         print("database \(config.database): schema up to date (\(try store.appliedMigrations().count) migrations)")
         guard demo else { return }
-        let summary = try DemoDistrict.fill(store: store, members: members, seed: seed, now: try parseNow(now))
+        let at = try parseNow(now)
+        var summary = try DemoDistrict.fill(store: store, members: members, seed: seed, now: at)
+        try DemoDistrict.addEventsThatChange(store: store, now: at, into: &summary)
         print("demo district: \(summary.members) members, \(summary.workplaces) workplaces, \(summary.reps) reps, "
             + "\(summary.events) events, \(summary.registrations) registrations, \(summary.ballots) ballots "
             + "(\(summary.votes) of \(summary.ballotMembers) ballot places voted)")

@@ -152,6 +152,21 @@ extension DaemonProcessTests {
         #expect(try h.strings("SELECT revision || '/' || followed_up FROM muster_event_revisions") == ["1/1"])
     }
 
+    @Test func aNoticeThatCouldNotGoBeforeTheLaterStartExpires() async throws {
+        let server = try SMTPTestServer()
+        let h = try Self.district(server)
+        #expect(try h.tickBinary("2030-12-04T09:00:00Z").status == 0)
+        // Given the meeting moved a day later, and its notices queued while the relay was down
+        try h.execute("UPDATE events SET starts_at = '2030-12-12T18:30:00Z' WHERE id = 1")
+        #expect(try h.tickBinary("2030-12-12T18:00:00Z", transport: "smtp://127.0.0.1:\(try closedPort())").status == 3)
+        #expect(try h.strings("SELECT state FROM muster_outbox WHERE step = 0") == Array(repeating: "queued", count: 4))
+        // When the relay is back only after the new start
+        #expect(try h.tickBinary("2030-12-12T18:30:00Z").status == 0)
+        // Then the notices expired unsent
+        #expect(try h.strings("SELECT state FROM muster_outbox WHERE step = 0") == Array(repeating: "expired", count: 4))
+        #expect(try server.received().count == 3)
+    }
+
     @Test func aMemberInChicagoSeesTheLondonVenuesTimeAndTheirOwn() async throws {
         let server = try SMTPTestServer()
         let h = try TickHarness(smtpURL: server.url)
@@ -237,6 +252,32 @@ extension DaemonProcessTests {
         #expect(notices.allSatisfy { $0.text.contains("it was Tuesday 24 November, 11:00") && $0.calendar?.sequence == 1 })
         daemon.signal(SIGTERM)
         #expect(try await offPool { daemon.waitForExit() } == 0)
+    }
+}
+}
+
+extension DaemonProcessTests {
+@Suite struct EventChangeDemoTests {
+    @Test func theDemosFirstTickSendsACancellationAndVenueTimes() async throws {
+        // Given `muster init --demo` on a Monday morning
+        let server = try SMTPTestServer()
+        let h = try TickHarness(smtpURL: server.url)
+        let start = "2026-11-23T08:00:00Z"
+        let initialised = try h.runBinary(["init", "--demo", "--members", "40", "--seed", "7", "--now", start])
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        // When it first ticks
+        #expect(try h.tickBinary(start).status == 0)
+        let mails = try EventMail.all(server)
+        // Then the three told of the Weymouth meeting and its two registrants hear it is cancelled
+        let cancelled = mails.filter { $0.subject.hasPrefix("Cancelled: District meeting: Weymouth") }
+        #expect(cancelled.count == 5)
+        #expect(Set(cancelled.map(\.to)).count == 5)
+        #expect(cancelled.allSatisfy { $0.calendar?.method == "CANCEL" && $0.calendar?.sequence == 1 })
+        // and the Lorient visit is written in Paris time, a London reader's own beside it
+        let lorient = mails.filter { $0.subject.hasPrefix("Twinning visit") }
+        #expect(!lorient.isEmpty)
+        #expect(lorient.contains { $0.subject == "Twinning visit: our colleagues in Lorient: Sunday 29 November, 18:00 (17:00 your time)" })
+        #expect(try h.strings("SELECT online FROM events WHERE id = 901") == ["1"])
     }
 }
 }
