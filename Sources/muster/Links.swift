@@ -17,3 +17,14 @@ func makeSigner(_ config: Config) throws -> LinkSigner? {
         throw UserError(message: "links: \(error)")
     }
 }
+
+/// The signer of VERP envelope senders, when `mail.bounce_address` is set: it needs the link secret
+/// (`links.secret_env`) even when messages carry no links.
+func makeBounceSigner(_ config: Config) throws -> LinkSigner? {
+    guard config.mail.bounces.address != nil else { return nil }
+    do {
+        return try LinkSigner(config: config.links)
+    } catch {
+        throw UserError(message: "mail.bounce_address: the envelope senders are signed with the link secret; links: \(error)")
+    }
+}

@@ -52,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
         var district = try District.load(config: config)
         if let querySeconds { district.store.queryLimits = QueryLimits(seconds: querySeconds) }
         let signer = try makeSigner(config)
-        let engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
+        var engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
+        engine.bounceSigner = try makeBounceSigner(config)
         var settings = DaemonSettings()
         settings.poll = Double(max(10, pollMilliseconds)) / 1000
         let clock = ServiceClock(startingAt: now == nil ? nil : try parseNow(now))
