@@ -58,7 +58,10 @@ public struct MailHeaderBlock: Sendable {
             if first == 0x20 || first == 0x09 {
                 // A folded continuation.
                 guard open else { if block.fields.isEmpty { return nil }; i = next; continue }
-                if value.count < maxValueBytes { value.append(0x20); value += bytes[i..<min(lineEnd, i + maxValueBytes)] }
+                // Unfolded: the line end and the fold's white space become one space.
+                var k = i
+                while k < lineEnd, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
+                if value.count < maxValueBytes, k < lineEnd { value.append(0x20); value += bytes[k..<min(lineEnd, k + maxValueBytes)] }
             } else {
                 close()
                 guard let colon = bytes[i..<lineEnd].firstIndex(of: UInt8(ascii: ":")), colon > i,

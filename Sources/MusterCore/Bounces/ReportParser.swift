@@ -141,7 +141,7 @@ public enum ReportParser {
         }
         // Per-message fields, then one block per recipient.
         var statuses: [RecipientStatus] = []
-        var tokenAddresses = first.all("x-postfix-sender").flatMap(addresses)
+        var tokenAddresses: [String] = []
         var recipients: [String] = []
         var blocks: [MailHeaderBlock] = [first]
         var at = afterFirst
@@ -153,6 +153,7 @@ public enum ReportParser {
             at = next
         }
         for b in blocks {
+            tokenAddresses += b.all("x-postfix-sender").flatMap { typedAddress($0).map { [$0] } ?? [] }
             guard let action = b.first("action")?.lowercased() else { continue }
             let final = b.first("final-recipient").flatMap { typedAddress($0) }
             let original = b.first("original-recipient").flatMap { typedAddress($0) }
@@ -162,7 +163,6 @@ public enum ReportParser {
                 action: String(action.split(separator: " ").first ?? "").prefix(20).description,
                 status: b.first("status").flatMap(statusCode),
                 diagnostic: b.first("diagnostic-code").map { String($0.prefix(300)) }))
-            tokenAddresses += b.all("x-postfix-sender").flatMap(addresses)
         }
         guard !statuses.isEmpty else { throw .noRecipients }
         var r = ReceivedReport(kind: .delivery(statuses))
