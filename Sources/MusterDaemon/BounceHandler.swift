@@ -119,7 +119,8 @@ public struct BounceHandler: Sendable {
         }
         if verp == nil { refusals.insert("no mail.bounce_address, so no token checked", at: 0) }
         else if !refusals.contains(where: { $0.hasPrefix("token") }) { refusals.insert("no VERP token", at: 0) }
-        return .none("unmatched: " + refusals.joined(separator: "; "))
+        var seen: Set<String> = []
+        return .none("unmatched: " + refusals.filter { seen.insert($0).inserted }.joined(separator: "; "))
     }
 
     func keepAside(_ raw: [UInt8], size: Int, reason: String, now: Date) throws -> Handling {
