@@ -20,9 +20,9 @@ struct BounceHarness {
     let h: TickHarness
     let signer = LinkSigner(secrets: try! LinkSecrets([BounceHarness.secret]), baseURL: nil)
 
-    init(emails: [String], extra: String = "") throws {
+    init(emails: [String], extra: String = "", smtpURL: String? = nil) throws {
         server = try SMTPTestServer()
-        h = try TickHarness(smtpURL: server.url, mailExtra: "  bounce_address: bounces@example.org\n" + extra)
+        h = try TickHarness(smtpURL: smtpURL ?? server.url, mailExtra: "  bounce_address: bounces@example.org\n" + extra)
         try h.seedMeeting(emails: emails)
     }
 
