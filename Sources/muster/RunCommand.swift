@@ -80,6 +80,9 @@ struct RunCommand: AsyncParsableCommand {
                 })
             services.append(.init(service: app, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
+        if let box = try makeBounceMailbox(config: config, store: district.store, now: { clock.now() }, logger: logger) {
+            services.append(.init(service: box))
+        }
         // Last, so that a graceful shutdown tells it first: a slow query must not hold up the daemon's stop.
         services.append(.init(service: QueryCancellationService(limits: district.store.queryLimits),
                               successTerminationBehavior: .ignore))
