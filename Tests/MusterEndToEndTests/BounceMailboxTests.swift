@@ -72,9 +72,11 @@ final class DovecotInstance: @unchecked Sendable {
         let start = root
             ? ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "/usr/sbin/dovecot", "-c", dir.file("dovecot.conf")]
             : ["/usr/sbin/dovecot", "-c", dir.file("dovecot.conf")]
-        // Through sh with its output to a file: dovecot's daemon would keep runProcess's pipes open.
-        let quoted = start.map { "'\($0)'" }.joined(separator: " ")
-        let r = try runProcess(["sh", "-c", "\(quoted) >'\(dir.file("start.log"))' 2>&1"])
+        // Through Python with close_fds and its output to a file: a daemon that inherited any pipe of
+        // this test process (runProcess's, or another test's started meanwhile) would hold it open for good.
+        let launcher = "import subprocess, sys; log = open(sys.argv[1], 'w'); "
+            + "sys.exit(subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=True).returncode)"
+        let r = try runProcess(["python3", "-c", launcher, dir.file("start.log")] + start)
         guard r.status == 0 else { throw TestSupportError("dovecot did not start: \(log)") }
         guard eventually(10, { (try? runProcess(["sh", "-c", "ss -ltn | grep -q '127.0.0.1:\(port) '"]).status) == 0 }) else {
             throw TestSupportError("dovecot is not listening on \(port): \(log)")
@@ -105,7 +107,7 @@ final class DovecotInstance: @unchecked Sendable {
     deinit { stop() }
 }
 
-@Suite struct BounceMailboxTests {
+@Suite(.serialized) struct BounceMailboxTests {
     @Test(.enabled(if: DovecotInstance.available, "needs Debian's dovecot-imapd (scripts/install-deps)"))
     func muster_runReadsThreeBouncesAndAComplaintActsOnEachAndEmptiesTheMailbox() async throws {
         // Given four members sent the week-before message with VERP senders
