@@ -101,7 +101,7 @@ final class DovecotInstance: @unchecked Sendable {
         guard let text = try? String(contentsOfFile: dir.file("run/master.pid"), encoding: .utf8),
               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
         kill(pid, SIGTERM)
-        _ = eventually(5) { kill(pid, 0) != 0 }
+        if !eventually(5, { kill(pid, 0) != 0 }) { kill(pid, SIGKILL) }
     }
 
     deinit { stop() }
