@@ -77,6 +77,8 @@ public struct MailConfig: Sendable {
     public var quietHours: QuietHours?
     /// `mail.per_member`: how much one member hears across rules; nil: no limit.
     public var perMember: MemberLimit?
+    /// Bounces and complaints (DESIGN.md "Bounces and complaints"); nil fields: not used.
+    public var bounces = BounceConfig()
 
     /// The connections `mail.concurrency` may ask for: the config and the transport both check this range.
     public static let concurrencyRange = 1...32
@@ -99,6 +101,25 @@ public struct MailConfig: Sendable {
 public struct RepsConfig: Sendable, Hashable {
     public var seeNames: Bool
     public init(seeNames: Bool = false) { self.seeNames = seeNames }
+}
+
+/// `mail.bounce_address`, `mail.soft_bounce_limit`, `mail.bounce_mailbox` and its credentials' variables.
+public struct BounceConfig: Sendable {
+    /// The envelope sender's base (`bounces@example.org`): messages go out as `bounces+TOKEN@example.org`.
+    public var address: MailAddress?
+    /// Transient bounces within `softBounceWindowDays` that suppress an address.
+    public var softBounceLimit: Int = 3
+    public var softBounceWindowDays: Int = 30
+    /// `imaps://host[:port]/MAILBOX`, read by `muster run`.
+    public var mailbox: String?
+    public var usernameEnv: String?
+    public var passwordEnv: String?
+
+    public init(address: MailAddress? = nil, softBounceLimit: Int = 3, mailbox: String? = nil,
+                usernameEnv: String? = nil, passwordEnv: String? = nil) {
+        self.address = address; self.softBounceLimit = softBounceLimit; self.mailbox = mailbox
+        self.usernameEnv = usernameEnv; self.passwordEnv = passwordEnv
+    }
 }
 
 public struct LinksConfig: Sendable {

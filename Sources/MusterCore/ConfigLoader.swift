@@ -59,7 +59,8 @@ extension Config {
         let m = try node.mapping("mail")
         try m.checkKeys([
             "from", "reply_to", "transport", "tls", "username_env", "password_env", "ca_file", "rate",
-            "concurrency", "quiet_hours", "per_member",
+            "concurrency", "quiet_hours", "per_member", "bounce_address", "soft_bounce_limit", "bounce_mailbox",
+            "bounce_username_env", "bounce_password_env",
         ])
         let fromNode = try m.required("from")
         guard let from = MailAddress(parsing: try fromNode.string("mail.from")) else {
@@ -118,17 +119,19 @@ extension Config {
             quiet = v
         }
         let perMember = try m["per_member"].map(parsePerMember)
-        for key in ["username_env", "password_env"] {
+        for key in ["username_env", "password_env", "bounce_username_env", "bounce_password_env"] {
             if let v = m[key], let s = v.scalarText, !isEnvName(s) {
                 throw v.error("mail.\(key): must name an environment variable such as MUSTER_SMTP_PASSWORD, not hold the secret itself")
             }
         }
         let caFile = try m["ca_file"].map { resolve(try $0.string("mail.ca_file"), base: base) }
-        return MailConfig(
+        var config = MailConfig(
             from: from, replyTo: replyTo, transport: transport, tls: tls,
             usernameEnv: try m["username_env"]?.string("mail.username_env"),
             passwordEnv: try m["password_env"]?.string("mail.password_env"),
             caFile: caFile, rate: rate, concurrency: concurrency, quietHours: quiet, perMember: perMember)
+        config.bounces = try parseBounces(m)
+        return config
     }
 
     /// `mail.per_member: { day: 1, week: 4 }`; either key may be left out (no limit on that span).
@@ -152,6 +155,46 @@ extension Config {
         let r = try node.mapping("reps")
         try r.checkKeys(["see_names"])
         return RepsConfig(seeNames: try r["see_names"]?.bool("reps.see_names") ?? false)
+    }
+
+    /// The bounce keys of `mail:` (DESIGN.md "Bounces and complaints").
+    static func parseBounces(_ m: YAMLMapping) throws -> BounceConfig {
+        var b = BounceConfig()
+        if let a = m["bounce_address"] {
+            let text = try a.string("mail.bounce_address")
+            guard let address = MailAddress(parsing: text), address.name == nil else {
+                throw a.error("mail.bounce_address: must be a bare address like bounces@example.org (got \(a.quoted))")
+            }
+            let local = address.address.prefix { $0 != "@" }
+            guard local.utf8.count <= 18, !local.contains("+") else {
+                throw a.error("mail.bounce_address: the part before @ must be at most 18 characters and hold no '+' "
+                    + "(muster adds +TOKEN to it, and a local part may have 64 at most); got \(a.quoted)")
+            }
+            b.address = address
+        }
+        if let s = m["soft_bounce_limit"] {
+            let n = try s.int("mail.soft_bounce_limit")
+            guard (1...100).contains(n) else {
+                throw s.error("mail.soft_bounce_limit: must be between 1 and 100 transient bounces within 30 days (got \(n))")
+            }
+            b.softBounceLimit = n
+        }
+        if let box = m["bounce_mailbox"] {
+            let text = try box.string("mail.bounce_mailbox")
+            guard text.lowercased().hasPrefix("imaps://"), let url = URL(string: text), url.host != nil,
+                  url.user == nil, url.password == nil else {
+                throw box.error("mail.bounce_mailbox: must look like imaps://imap.example.org/INBOX, without credentials "
+                    + "(name their variables in mail.bounce_username_env and mail.bounce_password_env)")
+            }
+            guard m["bounce_username_env"] != nil, m["bounce_password_env"] != nil else {
+                throw box.error("mail.bounce_mailbox: also set mail.bounce_username_env and mail.bounce_password_env "
+                    + "(the environment variables holding the mailbox's user name and password)")
+            }
+            b.mailbox = text
+        }
+        b.usernameEnv = try m["bounce_username_env"]?.string("mail.bounce_username_env")
+        b.passwordEnv = try m["bounce_password_env"]?.string("mail.bounce_password_env")
+        return b
     }
 
     static func parseLinks(_ node: YAMLValue?) throws -> LinksConfig {

@@ -111,6 +111,8 @@ public enum LateSuppression: Sendable, Hashable, CaseIterable {
     case eventCancelled
     /// The event changed again: queued notices of the earlier change (the newer notice says it all).
     case noticeSuperseded
+    /// A feedback report (the member marked a message as spam): every queued message to them.
+    case complained
 
     /// As recorded in `muster_outbox.reason`.
     public var reason: String {
@@ -121,6 +123,7 @@ public enum LateSuppression: Sendable, Hashable, CaseIterable {
         case .addressBounced: return "address bounced"
         case .eventCancelled: return "event cancelled"
         case .noticeSuperseded: return "superseded by a later change"
+        case .complained: return "complaint"
         }
     }
 }

@@ -2,6 +2,7 @@
 import Foundation
 import Logging
 import MusterCore
+import MusterLinks
 import MusterMail
 import MusterStore
 import MusterTemplates
@@ -107,6 +108,8 @@ public struct Engine: Sendable {
     public let logger: Logger
     /// Entries claimed and handed to the transport at once.
     public var batchSize = 500
+    /// Signs the VERP envelope senders when `mail.bounce_address` is set (`Envelope`); nil: mail.from.
+    public var bounceSigner: LinkSigner?
 
     public init(district: District, transport: any MailTransport, links: (any LinkMaking)?, logger: Logger) {
         self.district = district; self.transport = transport; self.links = links; self.logger = logger
@@ -401,10 +404,10 @@ public struct Engine: Sendable {
         guard !ready.isEmpty else { return false }
         let journal = try DeliveryJournal(databasePath: district.store.path)
         let recorder = DeliveryRecorder(batch: ready, outbox: outbox, journal: journal, now: now, logger: logger)
-        let sender = district.config.mail.from.address
+        let envelope = Envelope(config: district.config, signer: bounceSigner)
         let pauses = PauseWatch(store: district.store, rules: Set(ready.map(\.rule)))
         await transport.send(
-            ready.map { OutgoingMessage(id: $0.id, sender: sender, recipient: $0.recipient!, messageID: $0.messageID, data: $0.message!) },
+            ready.map { OutgoingMessage(id: $0.id, sender: envelope.sender(outboxID: $0.id, memberID: $0.memberID), recipient: $0.recipient!, messageID: $0.messageID, data: $0.message!) },
             settle: { i, result in
                 try recorder.settle(i, result)
                 // A rule paused while this batch goes: nothing more is handed on (the rest goes back to the queue).

@@ -121,6 +121,7 @@ struct DaemonTurn {
             let transport = try makeTransport(district.config)
             var fresh = Engine(district: district, transport: transport, links: engine.links, logger: engine.logger)
             fresh.batchSize = engine.batchSize
+            fresh.bounceSigner = engine.bounceSigner
             engine = fresh
             schedule.rulesChanged = true
             logger.notice("reload=ok rules=\(district.rules.count)")

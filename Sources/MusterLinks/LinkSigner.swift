@@ -47,8 +47,13 @@ public struct LinkSigner: Sendable {
 
     /// The token for `action`, signed with the first secret.
     public func token(_ action: LinkAction, expires: Date? = nil) -> String {
+        Base64URL.encode(tokenBytes(action, expires: expires))
+    }
+
+    /// The token's bytes (payload ‖ MAC), for an encoding other than base64url (`VERP` writes base32).
+    public func tokenBytes(_ action: LinkAction, expires: Date? = nil) -> [UInt8] {
         let payload = LinkToken(action: action, expires: expires).payload
-        return Base64URL.encode(payload + Self.mac(payload, key: keys[0]))
+        return payload + Self.mac(payload, key: keys[0])
     }
 
     /// Every link a message may carry. `unsubscribe` always; `voted` with a ballot; `rsvpYes`/`rsvpNo`
@@ -88,8 +93,13 @@ public struct LinkSigner: Sendable {
 
     /// The token's content, if it was signed by one of our secrets, is for `purpose`, and has not expired at `now`.
     public func verify(_ token: String, as purpose: LinkPurpose, now: Date) throws(LinkTokenError) -> LinkToken {
-        guard token.utf8.count <= Self.maxTokenChars, let bytes = Base64URL.decode(token),
-              bytes.count > Self.macBytes + 3 else { throw .malformed }
+        guard token.utf8.count <= Self.maxTokenChars, let bytes = Base64URL.decode(token) else { throw .malformed }
+        return try verify(bytes: bytes, as: purpose, now: now)
+    }
+
+    /// The same check on a token's bytes (however they were written).
+    public func verify(bytes: [UInt8], as purpose: LinkPurpose, now: Date) throws(LinkTokenError) -> LinkToken {
+        guard bytes.count > Self.macBytes + 3, bytes.count <= Self.maxTokenChars else { throw .malformed }
         let payload = Array(bytes[..<(bytes.count - Self.macBytes)])
         let mac = Array(bytes[(bytes.count - Self.macBytes)...])
         var authentic = false

@@ -4,12 +4,15 @@ import Foundation
 /// The things a link can do; the router checks that a token is used only for its own purpose.
 public enum LinkPurpose: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case unsubscribe = 1, voted = 2, rsvp = 3, markVoted = 4
+    /// Not a link: the VERP token of an envelope sender (`VERP`), naming an outbox entry.
+    case bounce = 5
     public var description: String {
         switch self {
         case .unsubscribe: "unsubscribe"
         case .voted: "voted"
         case .rsvp: "rsvp"
         case .markVoted: "mark_voted"
+        case .bounce: "bounce"
         }
     }
 }
@@ -30,6 +33,8 @@ public enum LinkAction: Sendable, Hashable {
     case rsvp(memberID: Int64, eventID: Int64, answer: RSVPAnswer)
     /// Rep `repID` reports that `memberID` has voted in the ballot (from the rep's chase list).
     case markVoted(repID: Int64, memberID: Int64, ballotID: Int64)
+    /// The envelope sender of the outbox entry (`VERP`): a bounce sent to it is about that entry.
+    case bounce(memberID: Int64, outboxID: Int64)
 
     public var purpose: LinkPurpose {
         switch self {
@@ -37,13 +42,14 @@ public enum LinkAction: Sendable, Hashable {
         case .voted: .voted
         case .rsvp: .rsvp
         case .markVoted: .markVoted
+        case .bounce: .bounce
         }
     }
 
     /// The member the link was sent to (for `markVoted`, the rep).
     public var memberID: Int64 {
         switch self {
-        case .unsubscribe(let m, _), .voted(let m, _), .rsvp(let m, _, _), .markVoted(let m, _, _): m
+        case .unsubscribe(let m, _), .voted(let m, _), .rsvp(let m, _, _), .markVoted(let m, _, _), .bounce(let m, _): m
         }
     }
 }
@@ -85,6 +91,8 @@ public struct LinkToken: Sendable, Hashable {
         case .markVoted(_, let member, let ballotID):
             Self.appendVarint(UInt64(bitPattern: member), to: &out)
             Self.appendVarint(UInt64(bitPattern: ballotID), to: &out)
+        case .bounce(_, let outboxID):
+            Self.appendVarint(UInt64(bitPattern: outboxID), to: &out)
         }
         let seconds = expires.map { UInt64(max(1, $0.timeIntervalSince1970)) } ?? 0
         Self.appendVarint(seconds, to: &out)
@@ -111,6 +119,9 @@ public struct LinkToken: Sendable, Hashable {
         case .markVoted:
             guard let m = r.varint(), let b = r.varint() else { return nil }
             action = .markVoted(repID: memberID, memberID: Int64(bitPattern: m), ballotID: Int64(bitPattern: b))
+        case .bounce:
+            guard let o = r.varint() else { return nil }
+            action = .bounce(memberID: memberID, outboxID: Int64(bitPattern: o))
         }
         // An expiry past 2^53 s cannot be held exactly by a Date: it would sign again as another
         // number (2^63 - 1 comes back as 2^63, which this refuses). No date muster writes is near it.

@@ -173,6 +173,7 @@ public enum Schema {
         m.registerMigration("v6-attention", foreignKeyChecks: .immediate, migrate: attention)
         registerVoteReports(&m)
         registerReportHistory(&m)
+        registerBounces(&m)
         return m
     }
 
@@ -239,6 +240,41 @@ public enum Schema {
                     at TEXT NOT NULL
                 );
                 CREATE INDEX muster_vote_reports_ballot ON muster_vote_reports(ballot_id, member_id);
+                """)
+        }
+    }
+
+    /// Bounces and complaints that arrive after the relay took a message (DESIGN.md "Bounces and
+    /// complaints"): each one matched to an outbox entry, and the reports that could not be matched or
+    /// read, kept with their bytes. A report is recorded once per entry (`report_key`: its Message-ID,
+    /// or a hash of its bytes), so reading a mailbox twice counts nothing twice.
+    static func registerBounces(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v9-bounces", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                CREATE TABLE muster_bounces(
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('permanent','transient','complaint')),
+                    outbox_id INTEGER NOT NULL,
+                    member_id INTEGER NOT NULL,
+                    email TEXT NOT NULL DEFAULT '',
+                    status TEXT,
+                    diagnostic TEXT,
+                    matched_by TEXT NOT NULL CHECK (matched_by IN ('token','message_id')),
+                    report_key TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    UNIQUE (report_key, outbox_id)
+                );
+                CREATE INDEX muster_bounces_email ON muster_bounces(email, received_at);
+                CREATE INDEX muster_bounces_outbox ON muster_bounces(outbox_id);
+                CREATE TABLE muster_bounces_unmatched(
+                    id INTEGER PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    truncated INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0,1)),
+                    raw BLOB NOT NULL,
+                    received_at TEXT NOT NULL
+                );
+                CREATE INDEX muster_outbox_message_id ON muster_outbox(message_id);
                 """)
         }
     }

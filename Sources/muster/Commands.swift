@@ -13,7 +13,7 @@ enum MusterCommands {
         SendTestCommand.self,
         RunCommand.self,
         PauseCommand.self, ResumeCommand.self, ExplainCommand.self,
-        ReportCommand.self, ConsolePasswordCommand.self,
+        ReportCommand.self, ConsolePasswordCommand.self, BounceCommand.self,
     ]
     static var names: Set<String> { Set(all.map { $0._commandName }) }
 }

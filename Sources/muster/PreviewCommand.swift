@@ -48,6 +48,7 @@ struct PreviewCommand: ParsableCommand {
         } catch let e as PreviewError {
             throw UserError(message: e.description)
         }
+        printError(Envelope(config: config, signer: try makeBounceSigner(config)).previewNote)
         if let why = result.wouldNotSend { printError("note: muster would not send this to member \(member): \(why)") }
         guard let bytes = result.message else { throw UserError(message: "no message for member \(member)") }
         FileHandle.standardOutput.write(bytes)

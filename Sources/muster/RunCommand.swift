@@ -53,7 +53,8 @@ struct RunCommand: AsyncParsableCommand {
         var district = try District.load(config: config)
         if let querySeconds { district.store.queryLimits = QueryLimits(seconds: querySeconds) }
         let signer = try makeSigner(config)
-        let engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
+        var engine = Engine(district: district, transport: try config.makeTransport(), links: signer, logger: logger)
+        engine.bounceSigner = try makeBounceSigner(config)
         var settings = DaemonSettings()
         settings.poll = Double(max(10, pollMilliseconds)) / 1000
         // Refuse a console whose password hash is missing before anything starts.
@@ -87,6 +88,9 @@ struct RunCommand: AsyncParsableCommand {
             let limits = ListenerLimits.fitting(openFiles: openFiles)
             services.append(.init(service: try console.application(district: district, passes: settings.passes, clock: clock, limits: limits, logger: logger),
                                   failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        if let box = try makeBounceMailbox(config: config, store: district.store, now: { clock.now() }, logger: logger) {
+            services.append(.init(service: box))
         }
         // Last, so that a graceful shutdown tells it first: a slow query must not hold up the daemon's stop.
         services.append(.init(service: QueryCancellationService(limits: district.store.queryLimits),

@@ -72,6 +72,9 @@ struct StatusCommand: ParsableCommand {
         print("\nUnsubscribed by topic: " + (unsubscribes.isEmpty ? "none" : unsubscribes.map {
             "\($0.key == "*" ? "everything" : TerminalText.visible($0.key)) \($0.value)"
         }.joined(separator: ", ")) + "; bounced addresses: \(bounced)")
+        let b = try BounceStore(store).counts()
+        print("Bounces: \(b.permanent) permanent, \(b.transient) transient; complaints: \(b.complaints); "
+            + "kept aside unmatched: \(b.unmatched)")
         print("Next due: " + (try outbox.nextDue().map { "\(formatLocal($0, zone)) (\(zone.identifier))" } ?? "nothing queued"))
         print("Names for reps (reps.see_names): " + (config.reps.seeNames
             ? "on: reps' messages name members of their own workplace"

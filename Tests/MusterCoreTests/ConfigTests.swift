@@ -36,7 +36,33 @@ import MusterTestSupport
 
     @Test func unknownKeysNameTheirLine() {
         let yaml = Config.starterYAML.replacingOccurrences(of: "  rate: 30/minute", with: "  rate: 30/minute\n  ratee: 5/second")
-        #expect(error(yaml) == "muster.yaml:15: mail: unknown key 'ratee' (expected one of: from, reply_to, transport, tls, username_env, password_env, ca_file, rate, concurrency, quiet_hours, per_member)")
+        #expect(error(yaml) == "muster.yaml:15: mail: unknown key 'ratee' (expected one of: from, reply_to, transport, tls, username_env, password_env, ca_file, rate, concurrency, quiet_hours, per_member, bounce_address, soft_bounce_limit, bounce_mailbox, bounce_username_env, bounce_password_env)")
+    }
+
+    @Test func bounceKeysAreReadAndBadOnesNamed() throws {
+        let base = Config.starterYAML.replacingOccurrences(of: "  rate: 30/minute", with: "  rate: 30/minute\n  bounce_address: bounces@example.org")
+        let c = try load(base)
+        #expect(c.mail.bounces.address?.address == "bounces@example.org")
+        #expect(c.mail.bounces.softBounceLimit == 3)
+        #expect(c.mail.bounces.mailbox == nil)
+        let boxed = try load(base + "\n") // unchanged without the mailbox keys
+        #expect(boxed.mail.bounces.address != nil)
+        func with(_ line: String) -> String? {
+            error(Config.starterYAML.replacingOccurrences(of: "  rate: 30/minute", with: "  rate: 30/minute\n" + line))
+        }
+        #expect(with("  bounce_address: Bounces <bounces@example.org>")
+            == "muster.yaml:15: mail.bounce_address: must be a bare address like bounces@example.org (got \"Bounces <bounces@example.org>\")")
+        #expect(with("  bounce_address: a-very-long-bounce-local-part@example.org")?.contains("at most 18 characters") == true)
+        #expect(with("  bounce_address: bounces+x@example.org")?.contains("hold no '+'") == true)
+        #expect(with("  soft_bounce_limit: 0") == "muster.yaml:15: mail.soft_bounce_limit: must be between 1 and 100 transient bounces within 30 days (got 0)")
+        #expect(with("  bounce_mailbox: imaps://user:pw@imap.example.org/INBOX")?.contains("without credentials") == true)
+        #expect(with("  bounce_mailbox: imaps://imap.example.org/INBOX")?.contains("also set mail.bounce_username_env") == true)
+        #expect(with("  bounce_mailbox: imaps://imap.example.org/INBOX\n  bounce_username_env: MUSTER_BOUNCE_USER\n  bounce_password_env: hunter2secret")?
+            .contains("must name an environment variable") == true)
+        let imap = try load(Config.starterYAML.replacingOccurrences(of: "  rate: 30/minute", with:
+            "  rate: 30/minute\n  bounce_mailbox: imaps://imap.example.org/INBOX\n  bounce_username_env: MUSTER_BOUNCE_USER\n  bounce_password_env: MUSTER_BOUNCE_PASSWORD"))
+        #expect(imap.mail.bounces.mailbox == "imaps://imap.example.org/INBOX")
+        #expect(imap.mail.bounces.passwordEnv == "MUSTER_BOUNCE_PASSWORD")
     }
 
     @Test func badValuesNameKeyAndLine() {

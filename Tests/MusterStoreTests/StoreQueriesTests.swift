@@ -57,7 +57,7 @@ import Testing
             "news suppressed unsubscribed", "pay suppressed voted", "meet suppressed rsvp_no",
             "flying sending -", "other queued -",
         ])
-        #expect(LateSuppression.allCases.map(\.reason) == ["unsubscribed", "voted", "rsvp_no", "address bounced", "event cancelled", "superseded by a later change"])
+        #expect(LateSuppression.allCases.map(\.reason) == ["unsubscribed", "voted", "rsvp_no", "address bounced", "event cancelled", "superseded by a later change", "complaint"])
     }
 
     @Test func everyTopicIsTheStar() throws {

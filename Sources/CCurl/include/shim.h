@@ -35,6 +35,10 @@ static inline const char *muster_default_capath(void) {
     curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
     return d ? d->capath : NULL;
 }
+/* CURLOPT_WRITEFUNCTION: the body of a transfer (an IMAP FETCH, a custom command's untagged replies). */
+static inline CURLcode muster_setopt_write_function(CURL *h, size_t (*f)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+}
 static inline CURLcode muster_global_init(void) { return curl_global_init(CURL_GLOBAL_ALL); }
 
 #endif
