@@ -40,8 +40,8 @@ import Testing
         ("leadership-welcome", .sequence), ("induction-invite", .event), ("induction-reminder", .event),
         ("training-reminder", .event), ("training-reps-invite", .event), ("meeting-week-before", .event),
         ("meeting-tomorrow", .event), ("ballot-open", .ballot), ("ballot-reminder", .ballot),
-        ("ballot-last-days", .ballot), ("ballot-reps-chase", .ballot), ("reps-weekly", .recurring), ("leadership-journal-jan", .sequence),
-        ("ballot-last-days", .ballot), ("reps-weekly", .recurring), ("officers-monthly", .recurring),
+        ("ballot-last-days", .ballot), ("ballot-reps-chase", .ballot), ("reps-weekly", .recurring), ("officers-monthly", .recurring),
+        ("leadership-journal-jan", .sequence),
         ("meeting-changed", .event), ("meeting-cancelled", .event),
     ]
 
