@@ -2,7 +2,8 @@
 # Source it from a script that has done `cd "$(dirname "$0")/.."`.
 
 # Builds the release binary (progress to stderr) and sets BIN to it.
-build_release() {
+build_release() {  # MUSTER_BIN=PATH times that binary instead (a before/after comparison)
+    if [ -n "${MUSTER_BIN:-}" ]; then BIN=$MUSTER_BIN; return; fi
     swift build -c release --product muster 2>&1 | grep -E "error|Build" | tail -2 >&2
     BIN=$PWD/.build/release/muster
 }
