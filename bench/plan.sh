@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 N=${1:-500000}
 . bench/common.sh
 build_release
-make_scratch
-write_config "$TMP" "${LIMITS:+  per_member: { day: 1, week: 4 }
-}schedules: $PWD/schedules
+make_scratch; [ -n "${KEEP:-}" ] && trap - EXIT && echo "scratch: $TMP" >&2
+PER_MEMBER=""
+[ -n "${LIMITS:-}" ] && PER_MEMBER="  per_member: { day: 1, week: 4 }
+"
+write_config "$TMP" "${PER_MEMBER}schedules: $PWD/schedules
 templates: $PWD/templates"
 "$BIN" --config "$TMP/muster.yaml" init >/dev/null
 sqlite3 "$TMP/muster.sqlite" <<SQL
@@ -40,7 +42,9 @@ best = None
 for run in range(3):
     t = time.monotonic()
     out = subprocess.run([binary, "--config", config, "plan", "--now", "2026-11-24T09:00:00Z", "--days", "0", "--limit", "1"],
-                         check=True, capture_output=True, text=True).stdout
+                         capture_output=True, text=True)
+    if out.returncode != 0: sys.exit(out.stderr)
+    out = out.stdout
     elapsed = time.monotonic() - t
     best = elapsed if best is None else min(best, elapsed)
     print(f"run {run + 1}: {elapsed:.2f} s  ({out.splitlines()[0]})")

@@ -145,11 +145,12 @@ struct PlanningLoader {
             var plan = BallotPlan(ballot: ballot, recipients: try members(db, sql, q, &zones))
             if rule.steps.contains(where: { $0.to == .reps }) {
                 // The rule's audience applies to the rep; the workplace needs an eligible member with no vote.
+                // Not correlated: SQLite builds the set of such workplaces once (one pass over the
+                // ballot's members), where an EXISTS per rep scanned the ballot again for each rep.
                 var r = MemberQuery(rule.audience, now: now, today: today)
                 r.require("""
-                    EXISTS (SELECT 1 FROM ballot_members b JOIN members x ON x.id = b.member_id
-                            WHERE b.ballot_id = \(r.bind(ballot.id)) AND x.workplace_id = rp.workplace_id
-                              AND NOT \(BallotVote.hasVoted("b.voted_at")))
+                    rp.workplace_id IN (SELECT x.workplace_id FROM ballot_members b JOIN members x ON x.id = b.member_id
+                            WHERE b.ballot_id = \(r.bind(ballot.id)) AND NOT \(BallotVote.hasVoted("b.voted_at")))
                     """)
                 let repSQL = r.sql(select: "DISTINCT m.id, m.timezone", from: "reps rp JOIN members m ON m.id = rp.member_id")
                 plan.reps = try members(db, repSQL, r, &zones)
