@@ -71,7 +71,7 @@ struct ReportReader {
         }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT status, workplace_id, section, count(*), count(*) FILTER (WHERE joined_on > ?)
-            FROM members GROUP BY status, workplace_id, section
+            FROM members GROUP BY workplace_id, status, section
             """, arguments: [since])
         while let row = try rows.next() {
             let status: String = row[0], workplace: Int64? = row[1], section: String? = row[2], n: Int = row[3]
