@@ -41,7 +41,7 @@ public enum TLSMode: String, Sendable, CaseIterable {
     case required, opportunistic, none
 }
 
-/// Recipient-local hours during which steps without an `at` wait: `21:00-08:00`.
+/// Recipient-local hours during which steps without an `at` wait (`21:00-08:00`); a step with `at` found more than 15 minutes late waits too.
 public struct QuietHours: Sendable, Hashable {
     /// Minutes after local midnight.
     public var start: Int

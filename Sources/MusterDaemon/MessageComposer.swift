@@ -113,7 +113,7 @@ struct MessageComposer: Sendable {
             date: now, messageID: messageID, extraHeaders: headers, invitePart: invitePart)
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
-            notBefore: quietHoursEnd(for: o, zone: input.timeZone))
+            notBefore: quietHoursEnd(for: o, zone: input.timeZone, now: now))
     }
 
     /// `s` without spaces and tabs at either end (an address as typed into a spreadsheet).
@@ -131,12 +131,23 @@ struct MessageComposer: Sendable {
         return nil
     }
 
-    /// For a step with no `at` (the occurrence says), due inside the recipient's quiet hours: the local end of them.
-    func quietHoursEnd(for o: Occurrence, zone: TimeZone) -> Date? {
+    /// For a step with no `at` (the occurrence says), due inside the recipient's quiet hours: the
+    /// local end of them. A step that names its time goes at that time, even inside quiet hours
+    /// (the organiser chose it); but once that time is more than `lateAt` past (muster was down,
+    /// the tick came late) it waits out quiet hours like any other, so a 17:00 reminder found at
+    /// 23:50 goes at 08:00 (or, past its grace, not at all), never at midnight.
+    func quietHoursEnd(for o: Occurrence, zone: TimeZone, now: Date) -> Date? {
         // A notice that an event changed is time-critical: quiet hours do not hold it.
-        guard let quiet = district.config.mail.quietHours, !o.atLocalTime, !o.notice else { return nil }
+        guard let quiet = district.config.mail.quietHours, !o.notice else { return nil }
+        if o.atLocalTime {
+            guard now.timeIntervalSince(o.due) > Self.lateAt else { return nil }
+            return quiet.end(after: now, in: zone)
+        }
         return quiet.end(after: o.due, in: zone)
     }
+
+    /// How late a step with `at` may go out inside quiet hours: a pass's usual delay, not an outage.
+    static let lateAt: TimeInterval = 15 * 60
 }
 
 /// The organising report for the recurring rules among a pass's occurrences: `report` in their

@@ -90,7 +90,7 @@ import Testing
         #expect(initialised.status == 0, "\(initialised.stderr)")
         let tick = try shell(["tick", "--now", CarelessAdminTests.now])
         #expect(tick.status == 0, "\(tick.stderr)")
-        #expect(tick.stdout.contains("85 sent"), "\(tick.stdout)")
+        #expect(tick.stdout.contains("81 sent"), "\(tick.stdout)")
         // A file the shell makes under the same umask is world-readable: the umask is in force
         #expect(try shell(["status"], prelude: ": > control.txt &&").status == 0)
         #expect(try mode(dir.file("control.txt")) == "644")
@@ -98,7 +98,7 @@ import Testing
         #expect(try mode(dir.file("muster.sqlite")) == "600")
         #expect(try mode(dir.file("outbox")) == "700")
         let messages = try names(in: "outbox")
-        #expect(messages.count == 85)  // the demo calendar (issue 13) and its changed events (issue 12), within the member limits
+        #expect(messages.count == 81)  // the demo calendar (issue 13) and its changed events (issue 12), within the member limits; the Chicago members' Lorient reminders, found at 06:00 their time, wait for 08:00
         for m in messages { #expect(try mode(dir.file("outbox/\(m)")) == "600", "\(m)") }
 
         // The -wal and -shm files live while a process has the database open: look while the daemon runs
