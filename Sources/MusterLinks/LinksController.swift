@@ -68,12 +68,7 @@ struct LinksController: Sendable {
     }
 
     func unsubscribe(_ token: String, form: FormBody) async throws -> LinkPage {
-        let t: LinkToken
-        do { t = try signer.verify(token, as: .unsubscribe, now: now()) } catch {
-            log("link=unsubscribe status=\(error)")
-            return refused(error)
-        }
-        guard case .unsubscribe(let member, let tokenTopic) = t.action else { return refused(.wrongPurpose) }
+        guard case .unsubscribe(let member, let tokenTopic) = try check(token, .unsubscribe, acting: true).action else { return refused(.wrongPurpose) }
         let topic = form["topic"] ?? tokenTopic
         guard topics.allows(topic, tokenTopic: tokenTopic) else {
             log("link=unsubscribe member=\(member) status=unknown_topic")
@@ -99,12 +94,7 @@ struct LinksController: Sendable {
     }
 
     func voted(_ token: String) async throws -> LinkPage {
-        let t: LinkToken
-        do { t = try signer.verify(token, as: .voted, now: now()) } catch {
-            log("link=voted status=\(error)")
-            return refused(error)
-        }
-        guard case .voted(let member, let ballot) = t.action else { return refused(.wrongPurpose) }
+        guard case .voted(let member, let ballot) = try check(token, .voted, acting: true).action else { return refused(.wrongPurpose) }
         let outcome = try await act("voted member=\(member) ballot=\(ballot)") {
             try await actions.markVoted(memberID: member, ballotID: ballot, now: now())
         }
@@ -138,12 +128,7 @@ struct LinksController: Sendable {
     }
 
     func markVoted(_ token: String) async throws -> LinkPage {
-        let t: LinkToken
-        do { t = try signer.verify(token, as: .markVoted, now: now()) } catch {
-            log("link=mark_voted status=\(error)")
-            return refused(error)
-        }
-        guard case .markVoted(let rep, let member, let ballot) = t.action else { return refused(.wrongPurpose) }
+        guard case .markVoted(let rep, let member, let ballot) = try check(token, .markVoted, acting: true).action else { return refused(.wrongPurpose) }
         let outcome = try await act("mark_voted rep=\(rep) member=\(member) ballot=\(ballot)") {
             try await actions.repMarkVoted(repID: rep, memberID: member, ballotID: ballot, now: now())
         }
@@ -191,12 +176,7 @@ struct LinksController: Sendable {
     }
 
     func rsvp(_ token: String, form: FormBody) async throws -> LinkPage {
-        let t: LinkToken
-        do { t = try signer.verify(token, as: .rsvp, now: now()) } catch {
-            log("link=rsvp status=\(error)")
-            return refused(error)
-        }
-        guard case .rsvp(let member, let event, let tokenAnswer) = t.action else { return refused(.wrongPurpose) }
+        guard case .rsvp(let member, let event, let tokenAnswer) = try check(token, .rsvp, acting: true).action else { return refused(.wrongPurpose) }
         let answer: RSVPAnswer
         switch form["answer"] {
         case nil: answer = tokenAnswer
@@ -232,10 +212,11 @@ struct LinksController: Sendable {
         return FormBody(contentType: r.headers[.contentType], body: String(buffer: buffer))
     }
 
-    /// For GET pages: the token's content, or a thrown refusal page.
-    private func check(_ token: String, _ purpose: LinkPurpose) throws -> LinkToken {
+    /// The token's content, or a thrown refusal page. A refused view (GET) is logged at debug level, a
+    /// refused act (POST) at info: `link=voted status=expired`.
+    private func check(_ token: String, _ purpose: LinkPurpose, acting: Bool = false) throws -> LinkToken {
         do { return try signer.verify(token, as: purpose, now: now()) } catch {
-            log("link=\(purpose) view status=\(error)", level: .debug)
+            if acting { log("link=\(purpose) status=\(error)") } else { log("link=\(purpose) view status=\(error)", level: .debug) }
             throw Refusal(page: refused(error))
         }
     }

@@ -28,6 +28,13 @@ struct RuleChoice: ParsableArguments {
         if try OutboxStore(store).countsByStateAndRule().contains(where: { $0.rule == rule }) { return rule }
         throw UserError(message: "there is no rule '\(TerminalText.visible(rule))' (rules: \(files.joined(separator: ", ")))")
     }
+
+    /// The district's paused rules, and the rule chosen (as `chosen` checks it).
+    func resolved(_ global: GlobalOptions) throws -> (rule: String, paused: PausedRules) {
+        let config = try global.loadConfig()
+        let store = try global.openStore(config)
+        return (try chosen(config, store), PausedRules(store))
+    }
 }
 
 struct PauseCommand: ParsableCommand {
@@ -39,10 +46,7 @@ struct PauseCommand: ParsableCommand {
     @OptionGroup var choice: RuleChoice
 
     func run() throws {
-        let config = try global.loadConfig()
-        let store = try global.openStore(config)
-        let rule = try choice.chosen(config, store)
-        let paused = PausedRules(store)
+        let (rule, paused) = try choice.resolved(global)
         let fresh = try paused.pause(rule, now: Date())
         let name = rule == PausedRules.all ? "every rule" : rule
         let waiting = try paused.waiting().filter { rule == PausedRules.all || $0.key == rule }.values.reduce(0, +)
@@ -60,10 +64,7 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var choice: RuleChoice
 
     func run() throws {
-        let config = try global.loadConfig()
-        let store = try global.openStore(config)
-        let rule = try choice.chosen(config, store)
-        let paused = PausedRules(store)
+        let (rule, paused) = try choice.resolved(global)
         let waiting = try paused.waiting()
         let before = try paused.rules()
         guard try paused.resume(rule) else {
