@@ -57,8 +57,14 @@ extension District {
                 for p in places {
                     guard let voted = p.votedAt else { continue }
                     let day = ISOTime.parseInstant(voted).map { when.localDay($0) } ?? LocalDay(String(voted.prefix(10)))
-                    let text = day.map { "\($0.day) \(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][$0.month - 1])" } ?? voted
-                    lines.append("\(rule.id): stopped for \(TerminalText.visible(p.title)), voted on \(text)")
+                    let text = day.map { "\($0.day) \(PeopleTime.shortMonths[$0.month - 1])" } ?? voted
+                    let source: String
+                    switch p.reportedBy {
+                    case nil: source = ""
+                    case .member?: source = " (they told us through their link)"
+                    case .rep(let rep)?: source = " (reported by their rep, member \(rep))"
+                    }
+                    lines.append("\(rule.id): stopped for \(TerminalText.visible(p.title)), voted on \(text)\(source)")
                 }
             }
             var next = 0

@@ -22,13 +22,21 @@ public struct ExplainQueries: Sendable {
         }
     }
 
-    /// The member's ballot places: ballot id, title and when they voted (nil: not yet).
-    public func ballotPlaces(member: Int64) throws -> [(ballot: Int64, title: String, votedAt: String?)] {
+    /// The member's ballot places: ballot id, title, when they voted (nil: not yet), and who told
+    /// muster so (the latest `muster_vote_reports` row; nil when the district's own data says it).
+    public func ballotPlaces(member: Int64) throws -> [(ballot: Int64, title: String, votedAt: String?, reportedBy: VoteReporter?)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT b.id, b.title, bm.voted_at FROM ballot_members bm JOIN ballots b ON b.id = bm.ballot_id
+                SELECT b.id, b.title, bm.voted_at,
+                       (SELECT vr.reported_by FROM muster_vote_reports vr
+                        WHERE vr.ballot_id = b.id AND vr.member_id = bm.member_id ORDER BY vr.id DESC LIMIT 1)
+                FROM ballot_members bm JOIN ballots b ON b.id = bm.ballot_id
                 WHERE bm.member_id = ? ORDER BY b.id
-                """, arguments: [member]).map { (ballot: $0[0], title: $0[1], votedAt: $0[2]) }
+                """, arguments: [member]).map { row in
+                let by: String? = row[3]
+                let reporter: VoteReporter? = by.map { $0 == "member" ? .member : Int64($0).map(VoteReporter.rep) } ?? nil
+                return (ballot: row[0], title: row[1], votedAt: row[2], reportedBy: reporter)
+            }
         }
     }
 

@@ -138,6 +138,13 @@ import Testing
         #expect(paused.status == 0, "\(paused.stderr)")
         let second = try await offPool { try explain() }
         #expect(second.contains("  chaser: stopped for Pay, voted on 4 Dec\n"), "\(second)")
+        // A rep's report (as VoteReports records it) is named: who told us, by member id only.
+        try h.execute("""
+            INSERT INTO muster_vote_reports(ballot_id, member_id, reported_by, at)
+            SELECT ballot_id, 1, '7', '2030-12-04T10:30:00Z' FROM ballot_members WHERE member_id = 1
+            """)
+        let reported = try await offPool { try explain() }
+        #expect(reported.contains("  chaser: stopped for Pay, voted on 4 Dec (reported by their rep, member 7)\n"), "\(reported)")
         #expect(second.contains("  training: paused (nothing of it goes out until 'muster resume training')\n"), "\(second)")
         #expect(second.contains("  training step 1: held, member limit, moved to Thu 09:00, waiting: the rule is paused (outbox 2)\n"), "\(second)")
         #expect(second.contains("  note step 2: due Wed 18 Dec 11:00, but will not be mailed: opted out of email\n"), "\(second)")

@@ -18,7 +18,7 @@ public struct PeopleTime: Sendable {
         "July", "August", "September", "October", "November", "December",
     ]
     public static let shortWeekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    static let shortMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    public static let shortMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `Tuesday 2 December 2026, 18:30`: a link's page saying when something was recorded.
     public func dateTimeWithYear(_ d: Date) -> String {
