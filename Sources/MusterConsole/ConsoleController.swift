@@ -132,7 +132,8 @@ struct ConsoleController: Sendable {
     private func request(_ session: ConsoleSession, _ r: Request, _ c: ConsoleContext) -> ConsolePageRequest {
         var query: [String: String] = [:]
         for (k, v) in r.uri.queryParameters { query[String(k)] = String(v) }
-        return ConsolePageRequest(district: district, now: now(), session: session, query: query, form: c.form?.fields ?? [:])
+        return ConsolePageRequest(district: district, now: now(), session: session, query: query, form: c.form?.fields ?? [:],
+                                  clientAddress: c.clientAddress, logger: logger)
     }
 
     private func html(status: HTTPResponse.Status = .ok, title: String, body: String, session: ConsoleSession?, current: String = "") -> ConsoleHTML {

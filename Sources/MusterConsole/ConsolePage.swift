@@ -2,6 +2,7 @@
 // Report are meant to arrive the same way (add a type, list it in `ConsolePages.all`).
 import Foundation
 import Hummingbird
+import Logging
 import MusterDaemon
 
 /// What a page is given: the district as the daemon loaded it, the instant, the session, the query.
@@ -13,6 +14,10 @@ public struct ConsolePageRequest: Sendable {
     public let query: [String: String]
     /// A POST's form fields, CSRF already checked; empty for a GET.
     public let form: [String: String]
+    /// The client's IP address, for a page's log lines (never a member's).
+    public var clientAddress: String = "unknown"
+    /// The console's logger: ids and the client's address only.
+    public var logger: Logger = Logger(label: "muster.console")
 }
 
 /// One page of the console, at `path`, shown in the navigation as `title`.
@@ -46,5 +51,5 @@ public enum ConsolePostResult: Sendable {
 
 /// The console's pages, in navigation order.
 public enum ConsolePages {
-    public static let all: [any ConsolePage] = [TodayPage(), RulesPage()]
+    public static let all: [any ConsolePage] = [TodayPage(), RulesPage(), StopPage()]
 }

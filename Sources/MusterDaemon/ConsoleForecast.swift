@@ -14,11 +14,16 @@ public struct DailyForecast: Sendable {
     /// Rules that failed alone, with the reason (a refused `where:`...).
     public var failedRules: [String: String]
     public var skippedPastGrace: [String: Int]
+    /// Per rule: messages the member limits move to a later day, and those they hold back for good
+    /// (`member limit`), as `muster plan` counts them; empty unless asked for (`limits: true`).
+    public var movedByLimit: [String: Int] = [:]
+    public var heldByLimit: [String: Int] = [:]
 }
 
 extension District {
-    /// Today (from `now`) and the next `days` days in the organisation's zone, by rule.
-    public func dailyForecast(now: Date, days: Int) throws -> DailyForecast {
+    /// Today (from `now`) and the next `days` days in the organisation's zone, by rule; with
+    /// `limits`, also what the member limits move or hold back (one more read of the outbox).
+    public func dailyForecast(now: Date, days: Int, limits: Bool = false) throws -> DailyForecast {
         let zone = config.organisation.timeZone
         let today = LocalTime.day(of: now, in: zone)
         let end = LocalTime.midnight(today.adding(days: days + 1), in: zone)
@@ -30,8 +35,18 @@ extension District {
             counts[LocalTime.day(of: max(o.due, now), in: zone), default: [:]][o.rule, default: 0] += 1
             if next[o.rule].map({ o.due < $0 }) ?? true { next[o.rule] = o.due }
         }
-        return DailyForecast(days: (0...days).map { today.adding(days: $0) }, counts: counts, nextDue: next,
-                             failedRules: result.failedRules, skippedPastGrace: result.skippedPastGrace)
+        var forecast = DailyForecast(days: (0...days).map { today.adding(days: $0) }, counts: counts, nextDue: next,
+                                     failedRules: result.failedRules, skippedPastGrace: result.skippedPastGrace)
+        if limits {
+            for (o, d) in zip(result.occurrences, try limitDecisions(result, now: now)) {
+                switch d {
+                case .send: break
+                case .moved: forecast.movedByLimit[o.rule, default: 0] += 1
+                case .skipped: forecast.heldByLimit[o.rule, default: 0] += 1
+                }
+            }
+        }
+        return forecast
     }
 
     /// Step `step` of `rule` rendered for a fitting member (as `muster check` and `preview` choose one),

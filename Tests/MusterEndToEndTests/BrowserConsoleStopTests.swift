@@ -1,0 +1,101 @@
+// The emergency stop in a real browser: headless Chromium signs in and pauses a rule on the Stop page
+// while `muster run` delivers it to the test SMTP server; the server receives nothing more of it; then
+// Chromium resumes it and the rest arrives, each message once. Screenshots under .build/test-artefacts/.
+import Foundation
+import MusterTestSupport
+import Testing
+
+extension DaemonProcessTests {
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")))
+struct BrowserConsoleStopTests {
+    /// Given a running daemon sending 400 meeting reminders through a relay that takes 50 ms a message,
+    /// when Chromium, signed in, presses "Pause meeting" on Stop and confirms,
+    /// then the relay receives nothing more of it (a second and three seconds later alike), Today shows it
+    /// paused, and the log names the session and the client only;
+    /// when Chromium resumes it (and confirms), the rest arrives, each member's reminder exactly once.
+    @Test func chromiumPausesARuleTheDaemonIsSendingAndResumesIt() async throws {
+        let members = 400
+        let server = try await startTestServer(options: ["--data-delay", "0.05"])
+        let district = try await DaemonDistrict.make(transport: server.url, concurrency: 1)
+        try await district.addMembers(members)
+        try await district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
+        let run = try await offPool { try ConsoleStopTests.Console(district, secure: true, arguments: ["--now", "2026-11-23T09:00:00Z"]) }
+
+        let artefacts = Repository.path(".build/test-artefacts")
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        let shots = ["console-stop-confirm", "console-stop-paused", "console-today-paused", "console-stop-resumed"]
+            .map { artefacts + "/\($0).png" }
+        for s in shots { try? FileManager.default.removeItem(atPath: s) }
+        let ready = district.dir.file("ready"), go = district.dir.file("go"), paused = district.dir.file("paused")
+        let resume = district.dir.file("resume"), resumed = district.dir.file("resumed")
+        let pause = "button[name=rule][value=meeting]", confirm = "button[name=confirm]"
+        let steps: [[String: String]] = [
+            ["go": run.base + "/stop"], ["expect": "Password"],
+            ["fill": "#password", "value": ConsoleTests.password], ["press": "button[type=submit]"], ["expect": "Due to go out"],
+            ["go": run.base + "/stop"], ["expect": "Pause meeting"], ["touch": ready], ["wait_file": go, "seconds": "60"],
+            ["press": pause], ["expect": "Pause meeting?"], ["shot": shots[0]],
+            ["press": confirm], ["expect": "meeting is paused: nothing more of it goes to the relay."], ["touch": paused],
+            ["shot": shots[1]],
+            ["go": run.base + "/today"], ["expect": "Paused: meeting."], ["shot": shots[2]],
+            ["wait_file": resume, "seconds": "60"],
+            ["go": run.base + "/stop"], ["press": pause], ["expect": "Resume meeting?"],
+            ["press": confirm], ["expect": "meeting is resumed: what waited goes out as it falls due."], ["shot": shots[3]],
+            ["touch": resumed],
+        ]
+        let stepsFile = try district.dir.write("steps.json", String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self))
+
+        struct Seen: Sendable { var atPause = 0, afterOneSecond = 0, afterThree = 0, browser: Int32 = -1, out = "", err = "" }
+        let seen = try await offPool { () throws -> Seen in
+            var s = Seen()
+            let out = district.dir.file("browser.out"), err = district.dir.file("browser.err")
+            for f in [out, err] { _ = FileManager.default.createFile(atPath: f, contents: nil) }
+            let browser = Process()
+            browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            browser.arguments = ["python3", Repository.path("Tests/browser/steps.py"), stepsFile, "--timeout", "60"]
+            browser.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+            browser.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+            try browser.run()
+            defer { if browser.isRunning { browser.terminate() } }
+            func exists(_ f: String) -> Bool { FileManager.default.fileExists(atPath: f) }
+            // Pause once the browser is on Stop and the daemon is well into the rule.
+            let onStop = eventually(90) { exists(ready) || !browser.isRunning }
+            _ = try eventually(30) { try server.received().count >= 20 }
+            if onStop, browser.isRunning {
+                _ = FileManager.default.createFile(atPath: go, contents: nil)
+                if eventually(60, { exists(paused) || !browser.isRunning }), exists(paused) {
+                    s.atPause = try server.received().count
+                    usleep(1_000_000)
+                    s.afterOneSecond = try server.received().count
+                    usleep(2_000_000)
+                    s.afterThree = try server.received().count
+                }
+            }
+            _ = FileManager.default.createFile(atPath: resume, contents: nil)
+            _ = eventually(60) { !browser.isRunning }
+            browser.waitUntilExit()
+            s.browser = browser.terminationStatus
+            s.out = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            s.err = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+            _ = try eventually(60) { try server.received().count >= members }
+            usleep(500_000)
+            return s
+        }
+        print("console stop in Chromium: \(seen.atPause) received when the page said paused, \(seen.afterOneSecond) a second later, "
+              + "\(seen.afterThree) three seconds later; screenshots in \(artefacts)")
+        #expect(seen.browser == 0, "\(seen.err)\n\(seen.out.suffix(2000))\n\(run.daemon.log.suffix(3000))")
+        #expect(seen.atPause > 0 && seen.atPause < members - 50, "the pause came too late to show anything (\(seen.atPause) already sent)")
+        #expect(seen.afterThree == seen.afterOneSecond, "messages kept arriving more than a second after the pause")
+        #expect(seen.afterOneSecond <= seen.atPause + 20, "\(seen.afterOneSecond - seen.atPause) arrived in the second after the pause")
+        #expect(seen.out.contains("Rules paused, and the queued messages that wait for them to be resumed"))
+        let log = run.daemon.log
+        #expect(log.contains("console=pause rule=meeting status=paused"), "\(log.suffix(3000))")
+        #expect(log.contains("session=1 client=127.0.0.1") && log.contains("console=resume rule=meeting status=resumed"))
+        #expect(!log.contains("@example.org"))
+        let all = try await server.receivedOffPool()
+        #expect(all.count == members, "each reminder exactly once after resume (got \(all.count))")
+        #expect(Set(all.flatMap(\.rcptTos)).count == members)
+        #expect(try await district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'sent';") == "\(members)")
+        for s in shots { #expect(FileManager.default.fileExists(atPath: s), "\(s)") }
+    }
+}
+}
