@@ -57,7 +57,8 @@ struct StopPage: ConsolePage {
             case .pause: changed = try paused.pause(rule, now: r.now)
             case .resume: changed = try paused.resume(rule)
             }
-            waiting = try paused.waiting().filter { rule == PausedRules.all || $0.key == rule }.values.reduce(0, +)
+            let after = try StopState(r.district)
+            waiting = rule == PausedRules.all ? after.queuedTotal : after.queued[rule] ?? 0
         } catch {
             return Self.unavailable(action, who, r)
         }
@@ -77,7 +78,7 @@ struct StopPage: ConsolePage {
         html += "<h2>All sending</h2>"
         if let since = state.since[PausedRules.all] {
             html += ConsoleHTML.paragraph("All sending is paused since \(people.dateTimeWithYear(since)): nothing goes to the relay. "
-                + "\(state.queuedTotal) queued messages wait, within their grace and expiry.")
+                + "\(state.queuedTotal) messages queued wait, within their grace and expiry.")
             html += Self.ask(.resume, PausedRules.all, label: "Resume all sending")
         } else {
             html += ConsoleHTML.paragraph("All sending runs. Pausing it stops every rule at once, the daemon's batch in delivery too.")
@@ -95,7 +96,7 @@ struct StopPage: ConsolePage {
             return "<tr><th scope=\"row\">\(ConsoleHTML.escape(rule))</th><td>\(ConsoleHTML.escape(status))</td>"
                 + "<td class=\"n\">\(state.queued[rule] ?? 0)</td><td>\(button)</td></tr>"
         }.joined(separator: "\n")
-        html += "<div class=\"scroll\"><table><caption>Rules, running or paused, and the messages each has queued</caption>"
+        html += "<div class=\"scroll\"><table><caption>Each rule, and the messages it has queued or sending</caption>"
             + "<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">State</th><th scope=\"col\" class=\"n\">Queued</th>"
             + "<th scope=\"col\">Action</th></tr></thead><tbody>\n\(rows)\n</tbody></table></div>"
         html += ConsoleHTML.paragraph("A paused rule is still planned and its messages queued, so nothing is lost; none goes to the relay "
@@ -123,11 +124,11 @@ struct StopPage: ConsolePage {
             if state.since[rule] != nil { html += ConsoleHTML.paragraph("\(all ? "All sending" : rule) is already paused.") }
             html += ConsoleHTML.paragraph(
                 "Nothing more of \(all ? "any rule" : rule) goes to the relay, from the next message on, the one being sent now excepted. "
-                + "\(queued) queued messages, and those that fall due meanwhile, wait until you resume; "
+                + "\(queued) messages queued or being sent, and those that fall due meanwhile, wait until you resume; "
                 + "a message whose grace or expiry runs out while it waits is not sent late.")
         case .resume:
             if state.since[rule] == nil { html += ConsoleHTML.paragraph("\(all ? "Sending" : rule) is not paused.") }
-            html += ConsoleHTML.paragraph("\(queued) queued messages go out as they fall due; those whose grace or expiry has run out are not sent."
+            html += ConsoleHTML.paragraph("\(queued) messages queued go out as they fall due; those whose grace or expiry has run out are not sent."
                 + (!all && state.since[PausedRules.all] != nil ? " All sending stays paused: \(rule) waits until that is resumed too." : ""))
         }
         let verb = action == .pause ? "Pause" : "Resume"
@@ -181,6 +182,8 @@ struct StopState {
     var rules: [String]
     /// Paused rules (`*` for all sending) and since when.
     var since: [String: Date]
+    /// Per rule: entries queued or being sent (a batch in delivery is `sending` until each settles;
+    /// what a pause stops goes back to `queued`).
     var queued: [String: Int]
     var queuedTotal: Int { queued.values.reduce(0, +) }
 
@@ -188,7 +191,9 @@ struct StopState {
         let paused = try PausedRules(district.store).list()
         since = Dictionary(paused.map { ($0.rule, $0.since) }, uniquingKeysWith: { a, _ in a })
         var queued: [String: Int] = [:]
-        for c in try OutboxStore(district.store).countsByStateAndRule() where c.state == .queued { queued[c.rule, default: 0] += c.count }
+        for c in try OutboxStore(district.store).countsByStateAndRule() where c.state == .queued || c.state == .sending {
+            queued[c.rule, default: 0] += c.count
+        }
         self.queued = queued
         let known = district.rules.map(\.id)
         rules = known + paused.map(\.rule).filter { $0 != PausedRules.all && !known.contains($0) }.sorted()

@@ -23,7 +23,7 @@ struct BrowserConsoleStopTests {
 
         let artefacts = Repository.path(".build/test-artefacts")
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
-        let shots = ["console-stop-confirm", "console-stop-paused", "console-today-paused", "console-stop-resumed"]
+        let shots = ["console-stop-confirm", "console-stop-paused", "console-today-paused", "console-stop-resumed", "console-stop-phone"]
             .map { artefacts + "/\($0).png" }
         for s in shots { try? FileManager.default.removeItem(atPath: s) }
         let ready = district.dir.file("ready"), go = district.dir.file("go"), paused = district.dir.file("paused")
@@ -41,6 +41,8 @@ struct BrowserConsoleStopTests {
             ["go": run.base + "/stop"], ["press": pause], ["expect": "Resume meeting?"],
             ["press": confirm], ["expect": "meeting is resumed: what waited goes out as it falls due."], ["shot": shots[3]],
             ["touch": resumed],
+            // On a phone the page fits its width (the table scrolls inside its own box if it must).
+            ["width": "390"], ["expect": "Pause meeting"], ["fits": "true"], ["shot": shots[4]],
         ]
         let stepsFile = try district.dir.write("steps.json", String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self))
 

@@ -12,6 +12,8 @@ STEPS.json holds a list of steps, done in order in one browser tab:
     {"shot": PATH}                   save the page as a PNG
     {"touch": PATH}                  create the file PATH (tells the test a step is done)
     {"wait_file": PATH, "seconds": S} wait until the file PATH exists (the test says: go on)
+    {"width": PX}                    lay pages out PX wide from now on (390: a phone), then reload
+    {"fits": true}                   the page is no wider than the window (nothing to scroll sideways)
 
 Prints one JSON object a line for each page loaded ({"step": N, "url": ..., "text": ...}), so the
 test can read what each page said. Exit status 0 when every step succeeded and no page logged an
@@ -84,6 +86,15 @@ def main():
                     f.write(base64.b64decode(shot["data"]))
             elif "touch" in step:
                 open(step["touch"], "w").close()
+            elif "width" in step:
+                cdp.send("Emulation.setDeviceMetricsOverride", {"width": int(step["width"]), "height": 800,
+                         "deviceScaleFactor": 1, "mobile": int(step["width"]) < 600}, session=s)
+                cdp.send("Page.reload", {}, session=s)
+                text = loaded(n)
+            elif "fits" in step:
+                wide = evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                if wide[0] > wide[1]:
+                    raise RuntimeError(f"step {n}: the page is {wide[0]} px wide in a {wide[1]} px window")
             elif "wait_file" in step:
                 deadline = time.monotonic() + float(step.get("seconds", 60))
                 while not os.path.exists(step["wait_file"]):
