@@ -8,17 +8,30 @@ import Testing
 extension DaemonProcessTests {
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")))
 struct BrowserConsoleStopTests {
-    /// Given a running daemon sending 400 meeting reminders through a relay that takes 50 ms a message,
+    /// Given a running daemon sending 450 meeting reminders (due 08:00) and then 150 welcomes (due
+    /// 08:30) through a relay that takes 50 ms a message,
     /// when Chromium, signed in, presses "Pause meeting" on Stop and confirms,
-    /// then the relay receives nothing more of it (a second and three seconds later alike), Today shows it
-    /// paused, and the log names the session and the client only;
-    /// when Chromium resumes it (and confirms), the rest arrives, each member's reminder exactly once.
+    /// then the relay receives nothing more of meeting (a second and three seconds later alike) while
+    /// the welcomes go on, Today shows meeting paused, and the log names the session and the client only;
+    /// when Chromium resumes it (and confirms), the rest arrives, each message exactly once.
     @Test func chromiumPausesARuleTheDaemonIsSendingAndResumesIt() async throws {
-        let members = 400
+        let old = 300, joiners = 150, members = old + joiners
         let server = try await startTestServer(options: ["--data-delay", "0.05"])
-        let district = try await DaemonDistrict.make(transport: server.url, concurrency: 1)
-        try await district.addMembers(members)
-        try await district.sql("INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T09:00:00Z');")
+        let district = try await DaemonDistrict.make(transport: server.url, concurrency: 1, extraRules: ["welcome": """
+            kind: sequence
+            anchor: joined_on
+            topic: welcome
+            steps:
+              - { after: 0d, at: "08:30", template: note }
+
+            """])
+        try await district.addMembers(old)
+        try await district.sql("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(joiners))
+            INSERT INTO members(id, membership_number, first_name, email, status, joined_on)
+              SELECT \(old) + i, 'J' || i, 'J' || i, 'j' || i || '@example.org', 'active', '2026-11-23' FROM n;
+            INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T08:00:00Z');
+            """)
         let run = try await offPool { try ConsoleStopTests.Console(district, secure: true, arguments: ["--now", "2026-11-23T09:00:00Z"]) }
 
         let artefacts = Repository.path(".build/test-artefacts")
@@ -46,7 +59,28 @@ struct BrowserConsoleStopTests {
         ]
         let stepsFile = try district.dir.write("steps.json", String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self))
 
-        struct Seen: Sendable { var atPause = 0, afterOneSecond = 0, afterThree = 0, browser: Int32 = -1, out = "", err = "" }
+        /// Received messages by rule (the outbox maps each Message-ID to its rule).
+        struct Counts: Sendable, Equatable { var meeting = 0, welcome = 0 }
+        @Sendable func rules() throws -> [String: String] {
+            var out: [String: String] = [:]
+            for line in try district.sql("SELECT message_id || '|' || rule FROM muster_outbox;").split(separator: "\n") {
+                let parts = line.split(separator: "|")
+                if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+            }
+            return out
+        }
+        @Sendable func counts(_ rule: [String: String]) throws -> Counts {
+            var c = Counts()
+            for m in try server.received() {
+                switch rule[m.messageID ?? ""] {
+                case "meeting": c.meeting += 1
+                case "welcome": c.welcome += 1
+                default: break
+                }
+            }
+            return c
+        }
+        struct Seen: Sendable { var atPause = Counts(), afterOneSecond = Counts(), afterThree = Counts(), browser: Int32 = -1, out = "", err = "" }
         let seen = try await offPool { () throws -> Seen in
             var s = Seen()
             let out = district.dir.file("browser.out"), err = district.dir.file("browser.err")
@@ -59,17 +93,18 @@ struct BrowserConsoleStopTests {
             try browser.run()
             defer { if browser.isRunning { browser.terminate() } }
             func exists(_ f: String) -> Bool { FileManager.default.fileExists(atPath: f) }
-            // Pause once the browser is on Stop and the daemon is well into the rule.
+            // Pause once the browser is on Stop and the daemon is well into the meeting reminders.
             let onStop = eventually(90) { exists(ready) || !browser.isRunning }
             _ = try eventually(30) { try server.received().count >= 20 }
+            let rule = try rules()
             if onStop, browser.isRunning {
                 _ = FileManager.default.createFile(atPath: go, contents: nil)
                 if eventually(60, { exists(paused) || !browser.isRunning }), exists(paused) {
-                    s.atPause = try server.received().count
+                    s.atPause = try counts(rule)
                     usleep(1_000_000)
-                    s.afterOneSecond = try server.received().count
+                    s.afterOneSecond = try counts(rule)
                     usleep(2_000_000)
-                    s.afterThree = try server.received().count
+                    s.afterThree = try counts(rule)
                 }
             }
             _ = FileManager.default.createFile(atPath: resume, contents: nil)
@@ -78,25 +113,29 @@ struct BrowserConsoleStopTests {
             s.browser = browser.terminationStatus
             s.out = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
             s.err = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
-            _ = try eventually(60) { try server.received().count >= members }
+            _ = try eventually(60) { try server.received().count >= members + joiners }
             usleep(500_000)
             return s
         }
-        print("console stop in Chromium: \(seen.atPause) received when the page said paused, \(seen.afterOneSecond) a second later, "
-              + "\(seen.afterThree) three seconds later; screenshots in \(artefacts)")
+        print("console stop in Chromium: meeting reminders received when the page said paused \(seen.atPause.meeting), a second later "
+              + "\(seen.afterOneSecond.meeting), three seconds later \(seen.afterThree.meeting); welcomes meanwhile \(seen.atPause.welcome) -> "
+              + "\(seen.afterThree.welcome); screenshots in \(artefacts)")
         #expect(seen.browser == 0, "\(seen.err)\n\(seen.out.suffix(2000))\n\(run.daemon.log.suffix(3000))")
-        #expect(seen.atPause > 0 && seen.atPause < members - 50, "the pause came too late to show anything (\(seen.atPause) already sent)")
-        #expect(seen.afterThree == seen.afterOneSecond, "messages kept arriving more than a second after the pause")
-        #expect(seen.afterOneSecond <= seen.atPause + 20, "\(seen.afterOneSecond - seen.atPause) arrived in the second after the pause")
+        #expect(seen.atPause.meeting > 0 && seen.atPause.meeting < members - 50, "the pause came too late to show anything (\(seen.atPause))")
+        #expect(seen.afterThree.meeting == seen.afterOneSecond.meeting, "meeting reminders kept arriving more than a second after the pause")
+        #expect(seen.afterOneSecond.meeting <= seen.atPause.meeting + 20, "\(seen.afterOneSecond.meeting - seen.atPause.meeting) arrived in the second after the pause")
+        #expect(seen.afterThree.welcome > seen.atPause.welcome, "the other rule stopped too: \(seen.atPause) -> \(seen.afterThree)")
         #expect(seen.out.contains("Rules paused, and the queued messages that wait for them to be resumed"))
         let log = run.daemon.log
         #expect(log.contains("console=pause rule=meeting status=paused"), "\(log.suffix(3000))")
         #expect(log.contains("session=1 client=127.0.0.1") && log.contains("console=resume rule=meeting status=resumed"))
         #expect(!log.contains("@example.org"))
         let all = try await server.receivedOffPool()
-        #expect(all.count == members, "each reminder exactly once after resume (got \(all.count))")
-        #expect(Set(all.flatMap(\.rcptTos)).count == members)
-        #expect(try await district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'sent';") == "\(members)")
+        let final = try await offPool { try counts(rules()) }
+        #expect(all.count == members + joiners && final == Counts(meeting: members, welcome: joiners),
+                "each message exactly once after resume (got \(all.count): \(final))")
+        #expect(Set(all.compactMap(\.messageID)).count == members + joiners)
+        #expect(try await district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'sent';") == "\(members + joiners)")
         for s in shots { #expect(FileManager.default.fileExists(atPath: s), "\(s)") }
     }
 }
