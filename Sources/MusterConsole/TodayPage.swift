@@ -29,8 +29,9 @@ struct TodayPage: ConsolePage {
 
         let rules = district.rules.map(\.id)
         let dayNames = forecast.days.enumerated().map { $0.offset == 0 ? "Today" : PeopleTime.day($0.element) }
+        // A rule paused on its own is marked; all sending paused is said once, in the box above.
         var rows: [[String]] = rules.map { rule in
-            [rule + (pausedIDs.pauses(rule) ? " (paused)" : "")] + forecast.days.map { String(forecast.counts[$0]?[rule] ?? 0) }
+            [rule + (pausedIDs.contains(rule) ? " (paused)" : "")] + forecast.days.map { String(forecast.counts[$0]?[rule] ?? 0) }
         }
         rows.append(["All rules"] + forecast.days.map { String(forecast.counts[$0]?.values.reduce(0, +) ?? 0) })
         html += "<h2>Due to go out</h2>"
