@@ -32,26 +32,28 @@ struct BrowserConsoleStopTests {
               SELECT \(old) + i, 'J' || i, 'J' || i, 'j' || i || '@example.org', 'active', '2026-11-23' FROM n;
             INSERT INTO events(id, kind, title, starts_at) VALUES (1, 'meeting', 'AGM', '2026-11-24T08:00:00Z');
             """)
-        let run = try await offPool { try ConsoleStopTests.Console(district, secure: true, arguments: ["--now", "2026-11-23T09:00:00Z"]) }
+        // Chromium starts first (it is the slow part) and waits for `up`; then the daemon starts delivering.
+        let port = try await offPool { try ConsoleTests.freePort() }
+        let base = "http://127.0.0.1:\(port)"
 
         let artefacts = Repository.path(".build/test-artefacts")
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
         let shots = ["console-stop-confirm", "console-stop-paused", "console-today-paused", "console-stop-resumed", "console-stop-phone"]
             .map { artefacts + "/\($0).png" }
         for s in shots { try? FileManager.default.removeItem(atPath: s) }
-        let ready = district.dir.file("ready"), go = district.dir.file("go"), paused = district.dir.file("paused")
+        let up = district.dir.file("up"), ready = district.dir.file("ready"), go = district.dir.file("go"), paused = district.dir.file("paused")
         let resume = district.dir.file("resume"), resumed = district.dir.file("resumed")
         let pause = "button[name=rule][value=meeting]", confirm = "button[name=confirm]"
         let steps: [[String: String]] = [
-            ["go": run.base + "/stop"], ["expect": "Password"],
+            ["wait_file": up, "seconds": "60"], ["go": base + "/stop"], ["expect": "Password"],
             ["fill": "#password", "value": ConsoleTests.password], ["press": "button[type=submit]"], ["expect": "Due to go out"],
-            ["go": run.base + "/stop"], ["expect": "Pause meeting"], ["touch": ready], ["wait_file": go, "seconds": "60"],
+            ["go": base + "/stop"], ["expect": "Pause meeting"], ["touch": ready], ["wait_file": go, "seconds": "60"],
             ["press": pause], ["expect": "Pause meeting?"], ["shot": shots[0]],
             ["press": confirm], ["expect": "meeting is paused: nothing more of it goes to the relay."], ["touch": paused],
             ["shot": shots[1]],
-            ["go": run.base + "/today"], ["expect": "Paused: meeting."], ["shot": shots[2]],
+            ["go": base + "/today"], ["expect": "Paused: meeting."], ["shot": shots[2]],
             ["wait_file": resume, "seconds": "60"],
-            ["go": run.base + "/stop"], ["press": pause], ["expect": "Resume meeting?"],
+            ["go": base + "/stop"], ["press": pause], ["expect": "Resume meeting?"],
             ["press": confirm], ["expect": "meeting is resumed: what waited goes out as it falls due."], ["shot": shots[3]],
             ["touch": resumed],
             // On a phone the page fits its width (the table scrolls inside its own box if it must).
@@ -80,7 +82,10 @@ struct BrowserConsoleStopTests {
             }
             return c
         }
-        struct Seen: Sendable { var atPause = Counts(), afterOneSecond = Counts(), afterThree = Counts(), browser: Int32 = -1, out = "", err = "" }
+        struct Seen: @unchecked Sendable {
+            var atPause = Counts(), afterOneSecond = Counts(), afterThree = Counts(), browser: Int32 = -1, out = "", err = ""
+            var run: ConsoleStopTests.Console?
+        }
         let seen = try await offPool { () throws -> Seen in
             var s = Seen()
             let out = district.dir.file("browser.out"), err = district.dir.file("browser.err")
@@ -92,6 +97,9 @@ struct BrowserConsoleStopTests {
             browser.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
             try browser.run()
             defer { if browser.isRunning { browser.terminate() } }
+            let run = try ConsoleStopTests.Console(district, secure: true, port: port, arguments: ["--now", "2026-11-23T09:00:00Z"])
+            s.run = run
+            _ = FileManager.default.createFile(atPath: up, contents: nil)
             func exists(_ f: String) -> Bool { FileManager.default.fileExists(atPath: f) }
             // Pause once the browser is on Stop and the daemon is well into the meeting reminders.
             let onStop = eventually(90) { exists(ready) || !browser.isRunning }
@@ -117,6 +125,7 @@ struct BrowserConsoleStopTests {
             usleep(500_000)
             return s
         }
+        let run = try #require(seen.run)
         print("console stop in Chromium: meeting reminders received when the page said paused \(seen.atPause.meeting), a second later "
               + "\(seen.afterOneSecond.meeting), three seconds later \(seen.afterThree.meeting); welcomes meanwhile \(seen.atPause.welcome) -> "
               + "\(seen.afterThree.welcome); screenshots in \(artefacts)")

@@ -16,11 +16,11 @@ extension DaemonProcessTests {
         let port: Int
         var base: String { "http://127.0.0.1:\(port)" }
 
-        init(_ district: DaemonDistrict, mail: String = "", secure: Bool = false, arguments: [String] = []) throws {
-            port = try ConsoleTests.freePort()
+        init(_ district: DaemonDistrict, mail: String = "", secure: Bool = false, port: Int? = nil, arguments: [String] = []) throws {
+            self.port = try port ?? ConsoleTests.freePort()
             var yaml = try String(contentsOfFile: district.config, encoding: .utf8)
             if !mail.isEmpty { yaml = yaml.replacingOccurrences(of: "mail:\n", with: "mail:\n" + mail) }
-            try district.dir.write("muster.yaml", yaml + "console:\n  listen: 127.0.0.1:\(port)\n  insecure_http_on_loopback: \(!secure)\n")
+            try district.dir.write("muster.yaml", yaml + "console:\n  listen: 127.0.0.1:\(self.port)\n  insecure_http_on_loopback: \(!secure)\n")
             self.district = district
             daemon = try DaemonProcess(district, arguments: arguments, environment: ["MUSTER_CONSOLE_PASSWORD_HASH": ConsoleTests.hash])
             try daemon.waitForLog("console=listening")
