@@ -111,6 +111,8 @@ extension DaemonProcessTests {
         #expect(status.stdout.contains("Paused (nothing of these goes to the relay until 'muster resume')") && status.stdout.contains("  meeting "), "\(status.stdout)")
 
         // All sending, then resuming all: both rows go.
+        let askAll = try await ConsoleTests.curl(base + "/stop?ask=pause&rule=%2A", cookie: a.cookie)
+        #expect(askAll.body.contains("<h2>Pause all sending?</h2>") && askAll.body.contains("Nothing more of any rule goes to the relay"), "\(askAll.body)")
         _ = try await post(["csrf": a.csrf, "action": "pause", "rule": "*", "confirm": "yes"])
         #expect(try await Self.paused(district) == "*,meeting")
         let allPaused = try await ConsoleTests.curl(base + "/today", cookie: a.cookie)
@@ -120,6 +122,8 @@ extension DaemonProcessTests {
         #expect(resumeOne.body.contains("All sending stays paused: meeting waits until that is resumed too."))
         let resumed = try await post(["csrf": a.csrf, "action": "resume", "rule": "*", "confirm": "yes"])
         #expect(resumed.header("location") == "/stop?done=resumed&rule=%2A")
+        let resumedPage = try await ConsoleTests.curl(base + "/stop?done=resumed&rule=%2A", cookie: a.cookie)
+        #expect(resumedPage.body.contains("All sending is resumed: what waited goes out as it falls due.") && resumedPage.body.contains("All sending runs."))
         #expect(try await Self.paused(district) == "")
         let calm = try await ConsoleTests.curl(base + "/today", cookie: a.cookie)
         #expect(calm.body.contains("No rule is paused.") && !calm.body.contains("(paused)"))
