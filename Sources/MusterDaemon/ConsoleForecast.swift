@@ -38,13 +38,7 @@ extension District {
         var forecast = DailyForecast(days: (0...days).map { today.adding(days: $0) }, counts: counts, nextDue: next,
                                      failedRules: result.failedRules, skippedPastGrace: result.skippedPastGrace)
         if limits {
-            for (o, d) in zip(result.occurrences, try limitDecisions(result, now: now)) {
-                switch d {
-                case .send: break
-                case .moved: forecast.movedByLimit[o.rule, default: 0] += 1
-                case .skipped: forecast.heldByLimit[o.rule, default: 0] += 1
-                }
-            }
+            (forecast.movedByLimit, forecast.heldByLimit) = Self.limitTally(result.occurrences, try limitDecisions(result, now: now))
         }
         return forecast
     }

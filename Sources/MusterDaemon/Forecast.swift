@@ -45,14 +45,7 @@ extension District {
         var totals: [String: Int] = [:]
         for o in result.occurrences { totals[o.rule, default: 0] += 1 }
         let decisions = try limitDecisions(result, now: now)
-        var moved: [String: Int] = [:], held: [String: Int] = [:]
-        for (o, d) in zip(result.occurrences, decisions) {
-            switch d {
-            case .send: break
-            case .moved: moved[o.rule, default: 0] += 1
-            case .skipped: held[o.rule, default: 0] += 1
-            }
-        }
+        let (moved, held) = Self.limitTally(result.occurrences, decisions)
         let shown = Self.earliestIndices(result.occurrences, limit: limit)
         let lines = try render(shown.map { result.occurrences[$0] }, now: now).enumerated().map { k, line in
             ForecastLine(
@@ -96,6 +89,20 @@ extension District {
         var out = [LimitDecision](repeating: .send, count: all.count)
         for (k, i) in index.enumerated() { out[i] = decided[k] }
         return out
+    }
+
+    /// Per rule, how many of `occurrences` the member limits move to a later day and hold back for
+    /// good, by their `decisions` (one each, as `limitDecisions` gives them).
+    static func limitTally(_ occurrences: [Occurrence], _ decisions: [LimitDecision]) -> (moved: [String: Int], held: [String: Int]) {
+        var moved: [String: Int] = [:], held: [String: Int] = [:]
+        for (o, d) in zip(occurrences, decisions) {
+            switch d {
+            case .send: break
+            case .moved: moved[o.rule, default: 0] += 1
+            case .skipped: held[o.rule, default: 0] += 1
+            }
+        }
+        return (moved, held)
     }
 
     /// The `limit` earliest occurrences in due order (all when `limit` is 0), without sorting or
