@@ -44,7 +44,7 @@ struct ConsoleHTML: ResponseGenerator {
         .report table{font-size:.88rem}.report th{background:#f3f3f3}.report td.n{font-variant-numeric:tabular-nums}\
         .report tr.estimate td{font-style:italic;color:#666}figure{margin:.6rem 0}figcaption{font-size:.85rem;color:#444}\
         svg.chart{width:100%;height:auto;max-width:44rem;display:block}\
-        form.choose{display:flex;flex-wrap:wrap;align-items:end;gap:0 1rem}form.choose label{margin-bottom:.25rem}\
+        form.choose{display:flex;flex-wrap:wrap;align-items:end;gap:0 1rem}form.choose label{margin-bottom:.25rem}form.choose button{margin:.5rem 0 0}\
         select{font:inherit;padding:.5rem;min-height:2.75rem}ul.files li{margin:.35rem 0}
         """
 
@@ -52,7 +52,8 @@ struct ConsoleHTML: ResponseGenerator {
     static let previewCSS = """
         .pair{display:grid;gap:0 1rem}@media (min-width:48rem){.pair{grid-template-columns:1fr 1fr}}\
         .pair h3{font-size:1rem;margin:.5rem 0}iframe.preview{width:100%;height:32rem;border:1px solid #ccc;\
-        border-radius:.25rem;background:#fff;box-sizing:border-box}ul.errors{margin:.25rem 0;padding-left:1.25rem}
+        border-radius:.25rem;background:#fff;box-sizing:border-box}ul.errors{margin:.25rem 0;padding-left:1.25rem}\
+        .pair pre,ul.errors{overflow-wrap:anywhere}
         """
 
     static let contentSecurityPolicy: String = {

@@ -4,7 +4,8 @@
     console_pages.py BASE PASSWORD SHOTS PATH... [--timeout SECONDS] [--chromium PATH]
 
 Signs in on BASE/sign-in with PASSWORD, then opens each PATH (e.g. /report, /rules?rule=welcome)
-at a desktop width (1000 px), saves a full-page screenshot as SHOTS/console-NAME.png, then opens it
+at a desktop width (1000 px), saves a full-page screenshot as SHOTS/console-NAME.png (and, when it
+has a frame, the view of its first frame as console-NAME-frame.png), then opens it
 again at a phone's width (390 px). Prints one JSON object: for each path, the page's visible text,
 its SVG charts with their laid-out sizes, how many chart shapes have a size, its iframes (address,
 sandbox attribute, size, and the visible text of the framed document as Chromium drew it), links
@@ -20,6 +21,7 @@ import os
 import re
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from press import CDP  # noqa: E402
@@ -79,6 +81,14 @@ def main():
             r = cdp.send("Runtime.evaluate", params, session=session)
             return r.get("result", {}).get("value")
 
+        def wait_text(session):
+            deadline = time.monotonic() + a.timeout
+            while True:
+                text = evaluate("document.readyState === 'complete' && document.body ? document.body.innerText : null", session)
+                if text is not None or time.monotonic() > deadline:
+                    return text or ""
+                time.sleep(0.1)
+
         metrics(1000, 800, False)
         load(a.base + "/sign-in")
         evaluate(f"document.querySelector('#password').value = {json.dumps(a.password)}", s)
@@ -91,29 +101,32 @@ def main():
             metrics(1000, 800, False)
             load(a.base + path)
             page = evaluate(MEASURE, s)
-            # The framed documents' text: through the frame's own session when out of process, else
-            # an isolated world of the page's (DevTools reads a sandboxed document without its script).
+            # The framed documents' text, read through DevTools (a sandboxed document runs no script of
+            # its own): Chromium puts a sandboxed frame in a process of its own, attached as a target.
             texts = []
             for m in list(cdp.events):
                 if m.get("method") == "Target.attachedToTarget" and m["params"]["targetInfo"]["type"] == "iframe":
                     fs = m["params"]["sessionId"]
-                    if fs not in frames.values():
-                        frames[m["params"]["targetInfo"]["targetId"]] = fs
-                        enable(fs)
+                    enable(fs)
+                    texts.append(wait_text(fs))
             tree = cdp.send("Page.getFrameTree", session=s)["frameTree"]
-            for child in tree.get("childFrames", []):
-                fid = child["frame"]["id"]
-                if fid in frames:
-                    texts.append(evaluate("document.body ? document.body.innerText : ''", frames[fid]))
-                else:
-                    world = cdp.send("Page.createIsolatedWorld", {"frameId": fid, "worldName": "measure"}, session=s)
-                    texts.append(evaluate("document.body ? document.body.innerText : ''", s, world["executionContextId"]))
+            for child in tree.get("childFrames", []):  # frames kept in the page's own process
+                world = cdp.send("Page.createIsolatedWorld", {"frameId": child["frame"]["id"], "worldName": "measure"}, session=s)
+                texts.append(evaluate("document.body ? document.body.innerText : ''", s, world["executionContextId"]))
             page["frameTexts"] = texts
             name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root"
             shot = cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=s)
             page["screenshot"] = os.path.join(a.shots, f"console-{name}.png")
             with open(page["screenshot"], "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
+            if page["iframes"]:
+                # A full-page capture leaves out-of-process frames blank: the first frame in view as well.
+                evaluate("document.querySelector('iframe').scrollIntoView({block: 'center'})", s)
+                time.sleep(0.5)
+                shot = cdp.send("Page.captureScreenshot", {"format": "png"}, session=s)
+                page["frameScreenshot"] = os.path.join(a.shots, f"console-{name}-frame.png")
+                with open(page["frameScreenshot"], "wb") as f:
+                    f.write(base64.b64decode(shot["data"]))
             metrics(390, 844, True)
             load(a.base + path)
             phone = evaluate(MEASURE, s)

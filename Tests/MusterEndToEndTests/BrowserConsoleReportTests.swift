@@ -1,0 +1,88 @@
+// The console's Report page and a rule's HTML preview in a real browser: headless Chromium signs in,
+// opens the report (its SVG charts laid out under the console's strict CSP, nothing blocked, fits a
+// phone) and a rule's preview (the sandboxed frame draws the message; a hostile template's script,
+// remote image and form do nothing). Screenshots go to .build/test-artefacts/ (not committed).
+import Foundation
+import MusterTestSupport
+import Testing
+
+extension DaemonProcessTests {
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")))
+struct BrowserConsoleReportTests {
+    struct Result: Decodable {
+        struct Page: Decodable {
+            struct SVG: Decodable { var label: String?; var width: Double; var height: Double }
+            struct Frame: Decodable { var src: String?; var sandbox: String?; var width: Double; var height: Double }
+            var text: String
+            var svgs: [SVG]
+            var shapes: Int
+            var iframes: [Frame]
+            var frameTexts: [String]
+            var csv: [String]
+            var scripts: Int
+            var phoneScrollWidth: Int
+            var phoneWidth: Int
+            var requests: [String]
+            var errors: [String]
+            var screenshot: String
+            var frameScreenshot: String?
+        }
+        var signedIn: String
+        var pages: [String: Page]
+    }
+
+    @Test func chromiumOpensTheReportAndARulesPreview() async throws {
+        // Given muster run on the demo district with the console,
+        let run = try ConsoleReportTests.DemoConsole()
+        let artefacts = Repository.path(".build/test-artefacts")
+        try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
+        let paths = ["/report", "/rules?rule=reps-weekly", "/rules?rule=hostile-preview"]
+        // When Chromium signs in and opens the report, a rule's preview, and the hostile rule's,
+        let r = try await offPool {
+            try runProcess(["python3", Repository.path("Tests/browser/console_pages.py"), run.base, ConsoleTests.password, artefacts] + paths)
+        }
+        #expect(r.status == 0, "\(r.stderr)\n\(run.daemon.log.suffix(3000))")
+        let result = try JSONDecoder().decode(Result.self, from: Data(r.stdout.utf8))
+        #expect(result.signedIn == "/today")
+        for (path, page) in result.pages.sorted(by: { $0.key < $1.key }) {
+            print("console screenshot of \(path): \(page.screenshot)" + (page.frameScreenshot.map { " and \($0)" } ?? ""))
+            #expect(FileManager.default.fileExists(atPath: page.screenshot))
+        }
+
+        // Then the report is there with its four charts laid out and drawn, its seven CSV links, no
+        // script, nothing asked of anywhere but the console, no CSP violation, and it fits a phone.
+        let report = try #require(result.pages["/report"])
+        #expect(report.text.contains("Downloads") && report.text.contains("Workplaces by workplace"), "\(report.text.prefix(500))")
+        #expect(report.svgs.count == 4, "\(report.svgs)")
+        #expect(report.svgs.allSatisfy { $0.width > 300 && $0.height > 100 }, "\(report.svgs)")
+        #expect(report.shapes > 100)
+        #expect(report.csv.count == 7 && report.csv.allSatisfy { $0.hasPrefix("/report.csv?section=") }, "\(report.csv)")
+        #expect(report.scripts == 0)
+        #expect(report.errors == [], "\(report.errors)")
+        #expect(report.requests.allSatisfy { $0.hasPrefix(run.base + "/") }, "\(report.requests)")
+        #expect(report.phoneScrollWidth <= report.phoneWidth, "\(report.phoneScrollWidth) > \(report.phoneWidth)")
+
+        // The rule's preview: a sandboxed frame with a size, drawing the reps' update for the sample
+        // member beside its text, with nothing blocked on the console's page.
+        let rules = try #require(result.pages["/rules?rule=reps-weekly"])
+        #expect(rules.iframes.count == 1 && rules.iframes.allSatisfy { $0.sandbox == "" && $0.width > 200 && $0.height > 300 }, "\(rules.iframes)")
+        #expect(rules.iframes.first?.src == "/rules/preview?rule=reps-weekly&step=1")
+        #expect(rules.frameTexts.count == 1 && rules.frameTexts.allSatisfy { $0.contains("Here's your weekly round-up") }, "\(rules.frameTexts)")
+        #expect(rules.text.contains("HERE'S YOUR WEEKLY ROUND-UP") || rules.text.contains("Here's your weekly round-up"))
+        #expect(rules.errors == [], "\(rules.errors)")
+        #expect(rules.phoneScrollWidth <= rules.phoneWidth, "\(rules.phoneScrollWidth) > \(rules.phoneWidth)")
+        // (welcome's check error is on the same page, for everyone's rules are listed.)
+        #expect(rules.text.contains("welcome-1.mustache:4: unknown variable 'member.frist_name'"))
+
+        // The hostile template: its text is drawn, its script did not run (neither in the frame nor on
+        // the console), its remote image and form went nowhere, and the blocks are what the page logged.
+        let hostile = try #require(result.pages["/rules?rule=hostile-preview"])
+        #expect(hostile.frameTexts.count == 1 && hostile.frameTexts.allSatisfy { $0.contains("the sandbox held.") }, "\(hostile.frameTexts)")
+        #expect(!hostile.frameTexts.joined().contains("the script ran"))
+        #expect(!hostile.text.contains("pwned"))
+        #expect(!hostile.requests.contains { $0.contains(":9/") }, "\(hostile.requests)")
+        #expect(!hostile.errors.isEmpty && hostile.errors.allSatisfy { $0.localizedCaseInsensitiveContains("sandbox") || $0.contains("Content Security Policy") },
+                "\(hostile.errors)")
+    }
+}
+}
