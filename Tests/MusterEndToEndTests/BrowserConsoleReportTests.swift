@@ -12,7 +12,7 @@ struct BrowserConsoleReportTests {
     struct Result: Decodable {
         struct Page: Decodable {
             struct SVG: Decodable { var label: String?; var width: Double; var height: Double }
-            struct Frame: Decodable { var src: String?; var sandbox: String?; var width: Double; var height: Double }
+            struct Frame: Decodable { var src: String?; var sandbox: String?; var shown: Bool; var width: Double; var height: Double }
             var text: String
             var svgs: [SVG]
             var shapes: Int
@@ -37,9 +37,11 @@ struct BrowserConsoleReportTests {
         let artefacts = Repository.path(".build/test-artefacts")
         try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
         let paths = ["/report", "/rules?rule=reps-weekly"]
-        // When Chromium signs in and opens the report and a rule's preview,
+        // When Chromium signs in, opens the report and a rule's preview, and presses the button of any
+        // form inside a preview,
         let r = try await offPool {
-            try runProcess(["python3", Repository.path("Tests/browser/console_pages.py"), run.base, ConsoleTests.password, artefacts] + paths)
+            try runProcess(["python3", Repository.path("Tests/browser/console_pages.py"), run.base, ConsoleTests.password, artefacts]
+                           + paths + ["--press-in-frames", "form button"])
         }
         #expect(r.status == 0, "\(r.stderr)\n\(run.daemon.log.suffix(3000))")
         let result = try JSONDecoder().decode(Result.self, from: Data(r.stdout.utf8))
@@ -67,6 +69,8 @@ struct BrowserConsoleReportTests {
         let rules = try #require(result.pages["/rules?rule=reps-weekly"])
         #expect(rules.iframes.map(\.src) == ["/rules/preview?rule=hostile-preview&step=1", "/rules/preview?rule=reps-weekly&step=1"], "\(rules.iframes)")
         #expect(rules.iframes.allSatisfy { $0.sandbox == "" }, "\(rules.iframes)")
+        // (only the rule asked for has its samples open)
+        #expect(rules.iframes.map(\.shown) == [false, true], "\(rules.iframes)")
         let open = try #require(rules.iframes.last)
         #expect(open.width > 200 && open.height > 300, "\(open)")
         #expect(rules.frameTexts.count == 2, "\(rules.frameTexts)")
@@ -76,7 +80,7 @@ struct BrowserConsoleReportTests {
         // with welcome's check error on the same page (every rule is listed),
         #expect(rules.text.contains("welcome-1.mustache:4: unknown variable 'member.frist_name'"))
         // and the hostile template's HTML drawn without what it tried: its script did not run (in the
-        // frame or on the console), its remote image and form went nowhere, and the only errors logged
+        // frame or on the console), its remote image and its form (pressed) went nowhere, and the only errors logged
         // are Chromium refusing those, in the hostile frame.
         #expect(rules.frameTexts.contains { $0.contains("the sandbox held.") }, "\(rules.frameTexts)")
         #expect(!rules.frameTexts.joined().contains("the script ran"))
@@ -84,6 +88,7 @@ struct BrowserConsoleReportTests {
         #expect(!rules.requests.contains { $0.contains(":9/") }, "\(rules.requests)")
         #expect(rules.errors.contains { $0.contains("sandboxed") && $0.contains("allow-scripts") }, "\(rules.errors)")
         #expect(rules.errors.contains { $0.contains("127.0.0.1:9/tracker.png") && $0.contains("Content Security Policy") }, "\(rules.errors)")
+        #expect(rules.errors.contains { $0.contains("form submission") && $0.contains("allow-forms") }, "\(rules.errors)")
         #expect(rules.errors.allSatisfy { $0.contains("hostile-preview") || $0.contains("127.0.0.1:9/") }, "\(rules.errors)")
     }
 }

@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Sign in to muster's console in headless Chromium, open pages, and say what each showed.
 
-    console_pages.py BASE PASSWORD SHOTS PATH... [--timeout SECONDS] [--chromium PATH]
+    console_pages.py BASE PASSWORD SHOTS PATH... [--press-in-frames SELECTOR] [--timeout SECONDS]
+                     [--chromium PATH]
 
 Signs in on BASE/sign-in with PASSWORD, then opens each PATH (e.g. /report, /rules?rule=welcome)
 at a desktop width (1000 px), saves a full-page screenshot as SHOTS/console-NAME.png (and, when it
-has a frame, the view of its first frame as console-NAME-frame.png), then opens it
+shows a frame, the view of the first one as console-NAME-frame.png), then opens it
 again at a phone's width (390 px). Prints one JSON object: for each path, the page's visible text,
 its SVG charts with their laid-out sizes, how many chart shapes have a size, its iframes (address,
 sandbox attribute, size, and the visible text of the framed document as Chromium drew it), links
 whose text ends in .csv, the number of scripts, how wide the page gets on the phone against that
 width, every URL asked of the network, and the errors the page or its frames logged (a
-Content-Security-Policy violation is one). Exit status 0 unless Chromium could not be driven.
+Content-Security-Policy violation is one). --press-in-frames clicks SELECTOR inside every frame
+first (what a form there sends shows in the URLs asked for). Exit status 0 unless Chromium could not be driven.
 Uses the DevTools client of press.py (Python's standard library only).
 """
 import argparse
@@ -34,7 +36,8 @@ MEASURE = """(() => {
     shapes: Array.from(document.querySelectorAll('svg rect, svg polyline, svg circle'))
       .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; }).length,
     iframes: Array.from(document.querySelectorAll('iframe')).map(f => Object.assign(
-      {src: f.getAttribute('src'), sandbox: f.getAttribute('sandbox'), title: f.getAttribute('title')}, size(f))),
+      {src: f.getAttribute('src'), sandbox: f.getAttribute('sandbox'), title: f.getAttribute('title'),
+       shown: !f.closest('details') || f.closest('details').open}, size(f))),
     csv: Array.from(document.querySelectorAll('a')).filter(a => /\\.csv\\)?$/.test(a.textContent.trim()))
       .map(a => a.getAttribute('href')),
     scripts: document.querySelectorAll('script').length,
@@ -49,6 +52,7 @@ def main():
     ap.add_argument("password")
     ap.add_argument("shots")
     ap.add_argument("paths", nargs="+")
+    ap.add_argument("--press-in-frames", help="CSS selector of something to click inside every frame (a form's button)")
     ap.add_argument("--timeout", type=float, default=30)
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     a = ap.parse_args()
@@ -109,6 +113,10 @@ def main():
                     fs = m["params"]["sessionId"]
                     enable(fs)
                     texts.append(wait_text(fs))
+                    if a.press_in_frames:
+                        evaluate(f"(() => {{ const b = document.querySelector({json.dumps(a.press_in_frames)}); "
+                                 f"if (b) b.click(); }})()", fs)
+                        time.sleep(0.5)
             tree = cdp.send("Page.getFrameTree", session=s)["frameTree"]
             for child in tree.get("childFrames", []):  # frames kept in the page's own process
                 world = cdp.send("Page.createIsolatedWorld", {"frameId": child["frame"]["id"], "worldName": "measure"}, session=s)
@@ -119,9 +127,10 @@ def main():
             page["screenshot"] = os.path.join(a.shots, f"console-{name}.png")
             with open(page["screenshot"], "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
-            if page["iframes"]:
-                # A full-page capture leaves out-of-process frames blank: the first frame in view as well.
-                evaluate("document.querySelector('iframe').scrollIntoView({block: 'center'})", s)
+            if any(f["shown"] for f in page["iframes"]):
+                # A full-page capture leaves out-of-process frames blank: the first shown frame in view as well.
+                evaluate("Array.from(document.querySelectorAll('iframe')).find(f => !f.closest('details') || f.closest('details').open)"
+                         ".scrollIntoView({block: 'center'})", s)
                 time.sleep(0.5)
                 shot = cdp.send("Page.captureScreenshot", {"format": "png"}, session=s)
                 page["frameScreenshot"] = os.path.join(a.shots, f"console-{name}-frame.png")
