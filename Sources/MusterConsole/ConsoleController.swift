@@ -18,6 +18,7 @@ struct ConsoleController: Sendable {
     let metrics: ConsoleMetrics
     let insecureHTTP: Bool
     let pages: [any ConsolePage]
+    let files: [any ConsoleFile] = ConsolePages.files
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -32,6 +33,7 @@ struct ConsoleController: Sendable {
             router.get(RouterPath(page.path)) { r, c in try await show(page, r, c) }
             router.post(RouterPath(page.path)) { r, c in try await act(page, r, c) }
         }
+        for file in files { router.get(RouterPath(file.path)) { r, c in try await serve(file, r, c) } }
     }
 
     /// The paths registered, with their methods (for 405's `Allow`).
@@ -40,7 +42,9 @@ struct ConsoleController: Sendable {
         case "/healthz", "/metrics", "/": return "GET, HEAD"
         case "/sign-in": return "GET, HEAD, POST"
         case "/sign-out": return "POST"
-        default: return pages.contains { $0.path == path } ? "GET, HEAD, POST" : nil
+        default:
+            if pages.contains(where: { $0.path == path }) { return "GET, HEAD, POST" }
+            return ConsolePages.files.contains { $0.path == path } ? "GET, HEAD" : nil
         }
     }
 
@@ -127,6 +131,22 @@ struct ConsoleController: Sendable {
         case .page(let status, let body)?:
             return try html(status: status, title: page.title, body: body, session: session, current: page.path).response(from: r, context: c)
         }
+    }
+
+    func serve(_ file: any ConsoleFile, _ r: Request, _ c: ConsoleContext) async throws -> Response {
+        guard let session = c.session else { return ConsoleGate.toSignIn() }
+        let answer: ConsoleFileAnswer
+        do { answer = try await file.answer(request(session, r, c)) } catch {
+            logger.error("console=file path=\(file.path) session=\(session.number) status=error error=\(type(of: error))")
+            return ConsoleGate.plain(.serviceUnavailable, "This could not be read from the database just now. Please try again in a minute.\n")
+        }
+        let bytes = ByteBuffer(string: answer.body)
+        var headers: HTTPFields = [.contentType: answer.contentType, .contentLength: String(bytes.readableBytes)]
+        if let name = answer.filename {
+            headers[.contentDisposition] = "attachment; filename=\"\(String(name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "._-".unicodeScalars.contains($0)) }))\""
+        }
+        if let policy = answer.contentSecurityPolicy { headers[.contentSecurityPolicy] = policy }
+        return Response(status: answer.status, headers: headers, body: .init(byteBuffer: bytes))
     }
 
     private func request(_ session: ConsoleSession, _ r: Request, _ c: ConsoleContext) -> ConsolePageRequest {

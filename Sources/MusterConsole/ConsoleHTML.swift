@@ -34,12 +34,31 @@ struct ConsoleHTML: ResponseGenerator {
         button{min-height:2.75rem;padding:.5rem 1rem;font:inherit;font-weight:600;border:2px solid #174a87;\
         border-radius:.4rem;background:#174a87;color:#fff;cursor:pointer;margin:.75rem 0}\
         button.other{background:#fff;color:#174a87}form.out{display:inline}\
-        :focus-visible{outline:3px solid #c75000;outline-offset:2px}
+        :focus-visible{outline:3px solid #c75000;outline-offset:2px}\
+        \(reportCSS)\(previewCSS)
+        """
+
+    /// The Report page's additions, scoped to its `.report` box (ReportHTML's classes, its charts).
+    static let reportCSS = """
+        .report h2{border-bottom:2px solid #b3123b}.report .period,.report .note{color:#444;font-size:.9rem}\
+        .report table{font-size:.88rem}.report th{background:#f3f3f3}.report td.n{font-variant-numeric:tabular-nums}\
+        .report tr.estimate td{font-style:italic;color:#666}figure{margin:.6rem 0}figcaption{font-size:.85rem;color:#444}\
+        svg.chart{width:100%;height:auto;max-width:44rem;display:block}\
+        form.choose{display:flex;flex-wrap:wrap;align-items:end;gap:0 1rem}form.choose label{margin-bottom:.25rem}form.choose button{margin:.5rem 0 0}\
+        select{font:inherit;padding:.5rem;min-height:2.75rem}ul.files li{margin:.35rem 0}
+        """
+
+    /// The Rules page's additions: a step's text and HTML side by side on a wide screen, one above the other on a phone.
+    static let previewCSS = """
+        .pair{display:grid;gap:0 1rem}@media (min-width:48rem){.pair{grid-template-columns:1fr 1fr}}\
+        .pair h3{font-size:1rem;margin:.5rem 0}iframe.preview{width:100%;height:32rem;border:1px solid #ccc;\
+        border-radius:.25rem;background:#fff;box-sizing:border-box}ul.errors{margin:.25rem 0;padding-left:1.25rem}\
+        .pair pre,ul.errors{overflow-wrap:anywhere}
         """
 
     static let contentSecurityPolicy: String = {
         let digest = Data(SHA256.hash(data: Array(css.utf8))).base64EncodedString()
-        return "default-src 'none'; style-src 'sha256-\(digest)'; form-action 'self'; "
+        return "default-src 'none'; style-src 'sha256-\(digest)'; frame-src 'self'; form-action 'self'; "
             + "base-uri 'none'; frame-ancestors 'none'"
     }()
 

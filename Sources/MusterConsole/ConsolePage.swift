@@ -49,7 +49,38 @@ public enum ConsolePostResult: Sendable {
     case page(status: HTTPResponse.Status, body: String)
 }
 
+/// An answer of the console outside its layout, at `path`, GET only and behind the same sign-in as the
+/// pages: a CSV download, a rule's HTML preview. Listed in `ConsolePages.files`.
+public protocol ConsoleFile: Sendable {
+    var path: String { get }
+    func answer(_ request: ConsolePageRequest) async throws -> ConsoleFileAnswer
+}
+
+/// What a `ConsoleFile` sends. The console's headers (no-store, nosniff...) are added as for a page.
+public struct ConsoleFileAnswer: Sendable {
+    public var status: HTTPResponse.Status = .ok
+    public var contentType: String
+    public var body: String
+    /// Sent as `Content-Disposition: attachment` with this name (ASCII letters, digits, `.-_`) when set.
+    public var filename: String?
+    /// This answer's own Content-Security-Policy in place of the console's (the preview's `sandbox`).
+    public var contentSecurityPolicy: String?
+
+    public init(status: HTTPResponse.Status = .ok, contentType: String, body: String, filename: String? = nil,
+                contentSecurityPolicy: String? = nil) {
+        self.status = status; self.contentType = contentType; self.body = body; self.filename = filename
+        self.contentSecurityPolicy = contentSecurityPolicy
+    }
+
+    /// A short plain-text answer (a 404 that says what would have been found).
+    public static func text(_ status: HTTPResponse.Status, _ text: String) -> ConsoleFileAnswer {
+        ConsoleFileAnswer(status: status, contentType: "text/plain; charset=utf-8", body: text)
+    }
+}
+
 /// The console's pages, in navigation order.
 public enum ConsolePages {
-    public static let all: [any ConsolePage] = [TodayPage(), RulesPage(), StopPage()]
+    public static let all: [any ConsolePage] = [TodayPage(), RulesPage(), ReportPage(), StopPage()]
+    /// The answers outside the layout.
+    public static let files: [any ConsoleFile] = [ReportDownload(), RulePreview()]
 }

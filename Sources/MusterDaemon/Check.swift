@@ -23,22 +23,35 @@ extension District {
         var real = 0
         let queries = RenderQueries(store: store, organisation: config.organisation)
         for rule in rules {
-            let kind = rule.kind.contextKind
-            let sample = (try? realInput(for: rule, queries: queries, now: now)) ?? nil
-            // Every step's template, then the notices' (`changed:`, `cancelled:`), counted apart from steps.
-            for (i, template) in rule.templates.enumerated() {
-                if i < rule.steps.count {
-                    steps += 1
-                    if sample != nil { real += 1 }
-                }
-                errors += templates.check(
-                    template: template, kind: kind, referencedIn: rule.file, line: nil,
-                    sample: sample ?? RenderInput.sample(for: kind, organisation: config.organisation))
-            }
+            let (found, againstRows) = check(rule, queries: queries, now: now)
+            errors += found
+            steps += rule.steps.count
+            if againstRows { real += rule.steps.count }
         }
         var seen = Set<String>()
         errors = errors.filter { seen.insert($0.description).inserted }
         return CheckReport(errors: errors, rules: rules.count, steps: steps, againstRealRows: real)
+    }
+
+    /// What `check(now:)` finds in one rule (the console's Rules page shows it beside the rule).
+    public func check(rule: Rule, now: Date) -> [InputError] {
+        var seen = Set<String>()
+        return check(rule, queries: RenderQueries(store: store, organisation: config.organisation), now: now).errors
+            .filter { seen.insert($0.description).inserted }
+    }
+
+    /// Every step's template, then the notices' (`changed:`, `cancelled:`), against rows from the
+    /// database when some fit the rule, else against sample data.
+    func check(_ rule: Rule, queries: RenderQueries, now: Date) -> (errors: [InputError], againstRows: Bool) {
+        let kind = rule.kind.contextKind
+        let sample = (try? realInput(for: rule, queries: queries, now: now)) ?? nil
+        var errors: [InputError] = []
+        for template in rule.templates {
+            errors += templates.check(
+                template: template, kind: kind, referencedIn: rule.file, line: nil,
+                sample: sample ?? RenderInput.sample(for: kind, organisation: config.organisation))
+        }
+        return (errors, sample != nil)
     }
 
     /// Rows from the database that fit `rule`, rendered as its messages would be; nil when there are none.

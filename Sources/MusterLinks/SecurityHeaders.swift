@@ -44,7 +44,8 @@ public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.cacheControl] = "no-store"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
+        // A route that sets a policy of its own keeps it (the console's sandboxed preview); all others get this one.
+        if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = contentSecurityPolicy }
         response.headers[HTTPField.Name("X-Robots-Tag")!] = "noindex"
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return response

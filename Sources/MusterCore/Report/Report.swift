@@ -133,7 +133,8 @@ public struct Report: Sendable {
                 groups[k] = g
             }
         }
-        return groups.values.sorted { ($0.active, $1.name) > ($1.active, $0.name) }
+        // Two workplaces may share a name: their ids settle the order, so that the same figures give the same rows.
+        return groups.values.sorted { ($0.active, $1.name, $1.workplaceID ?? -1) > ($1.active, $0.name, $0.workplaceID ?? -1) }
     }
 
     /// One row per workplace (whatever the grouping), for targets and the charts.
@@ -273,8 +274,8 @@ public struct Report: Sendable {
             rows.append(Self.ballotRow(b, state: state, place: "all", eligible: e, voted: v))
             var byPlace: [Int64?: (Int, Int)] = [:]
             for c in b.cells { let t = byPlace[c.workplaceID] ?? (0, 0); byPlace[c.workplaceID] = (t.0 + c.eligible, t.1 + c.voted) }
-            let places = byPlace.map { (name: $0.key.flatMap { names[$0] } ?? "(no workplace)", e: $0.value.0, v: $0.value.1) }
-                .sorted { ($0.e, $1.name) > ($1.e, $0.name) }
+            let places = byPlace.map { (id: $0.key ?? -1, name: $0.key.flatMap { names[$0] } ?? "(no workplace)", e: $0.value.0, v: $0.value.1) }
+                .sorted { ($0.e, $1.name, $1.id) > ($1.e, $0.name, $0.id) }
             for p in places { rows.append(Self.ballotRow(b, state: state, place: p.name, eligible: p.e, voted: p.v)) }
         }
         return ReportSection(

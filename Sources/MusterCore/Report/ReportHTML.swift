@@ -6,15 +6,7 @@ public enum ReportHTML {
     public static func render(_ report: Report, sections: [ReportSectionName] = ReportSectionName.allCases, targetsLimit: Int? = 50) -> String {
         let i = report.input
         let title = "\(i.organisation): organising report, \(LocalTime.day(of: i.now, in: i.zone))"
-        var body = "<h1>\(esc(title))</h1>\n<p class=\"period\">\(esc(i.months.first?.month ?? "-")) to \(esc(i.months.last?.month ?? "-"))</p>\n"
-        for name in sections {
-            let s = report.section(name, limit: sections.count == 1 ? nil : targetsLimit)
-            body += "<section id=\"\(name.rawValue)\">\n<h2>\(esc(s.title))</h2>\n"
-            body += charts(for: name, report)
-            body += table(s.table)
-            for n in s.notes { body += "<p class=\"note\">\(esc(n))</p>\n" }
-            body += "</section>\n"
-        }
+        let body = "<h1>\(esc(title))</h1>\n" + sectionsHTML(report, sections: sections, targetsLimit: targetsLimit)
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -31,6 +23,24 @@ public enum ReportHTML {
             </html>
 
             """
+    }
+
+    /// The report without the page around it: the period, then each section (an `h2`, its charts,
+    /// table and notes). `render` puts it under the title; the console puts it inside its own layout,
+    /// whose strict CSP it meets: no `style` attribute, no script, the charts drawn with SVG
+    /// presentation attributes only.
+    public static func sectionsHTML(_ report: Report, sections: [ReportSectionName] = ReportSectionName.allCases, targetsLimit: Int? = 50) -> String {
+        let i = report.input
+        var body = "<p class=\"period\">\(esc(i.months.first?.month ?? "-")) to \(esc(i.months.last?.month ?? "-"))</p>\n"
+        for name in sections {
+            let s = report.section(name, limit: sections.count == 1 ? nil : targetsLimit)
+            body += "<section id=\"\(name.rawValue)\">\n<h2>\(esc(s.title))</h2>\n"
+            body += charts(for: name, report)
+            body += table(s.table)
+            for n in s.notes { body += "<p class=\"note\">\(esc(n))</p>\n" }
+            body += "</section>\n"
+        }
+        return body
     }
 
     static let style = """
