@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "MusterEndToEndTests",
             dependencies: [
-                "MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterLinks", "MusterTestSupport",
+                "MusterDaemon", "MusterStore", "MusterCore", "MusterTemplates", "MusterMail", "MusterLinks", "MusterConsole", "MusterTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

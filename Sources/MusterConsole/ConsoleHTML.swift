@@ -30,7 +30,7 @@ struct ConsoleHTML: ResponseGenerator {
         th,td{text-align:left;padding:.3rem .6rem .3rem 0;border-bottom:1px solid #ccc;vertical-align:top}\
         td.n,th.n{text-align:right}pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem;border-radius:.25rem}\
         label{display:block;font-weight:600;margin:.75rem 0 .25rem}\
-        input[type=password]{font:inherit;padding:.6rem;width:100%;max-width:24rem;box-sizing:border-box}\
+        input[type=password],input[type=search]{font:inherit;padding:.6rem;width:100%;max-width:24rem;box-sizing:border-box}\
         button{min-height:2.75rem;padding:.5rem 1rem;font:inherit;font-weight:600;border:2px solid #174a87;\
         border-radius:.4rem;background:#174a87;color:#fff;cursor:pointer;margin:.75rem 0}\
         button.other{background:#fff;color:#174a87}form.out{display:inline}\

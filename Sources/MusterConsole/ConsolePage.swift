@@ -80,7 +80,7 @@ public struct ConsoleFileAnswer: Sendable {
 
 /// The console's pages, in navigation order.
 public enum ConsolePages {
-    public static let all: [any ConsolePage] = [TodayPage(), RulesPage(), ReportPage(), StopPage()]
+    public static let all: [any ConsolePage] = [TodayPage(), RulesPage(), MemberPage(), ReportPage(), StopPage()]
     /// The answers outside the layout.
     public static let files: [any ConsoleFile] = [ReportDownload(), RulePreview()]
 }
