@@ -26,10 +26,11 @@ struct ConsoleHTML: ResponseGenerator {
         nav ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}\
         nav a{display:inline-block;padding:.5rem 0;color:#174a87}nav a[aria-current]{font-weight:700;color:#111}\
         .org{color:#333;margin:0}.warn{border:2px solid #c75000;padding:.5rem .75rem;border-radius:.25rem}\
-        .scroll{overflow-x:auto}table{border-collapse:collapse;min-width:100%}\
+        .scroll{overflow-x:auto}table{border-collapse:collapse;min-width:100%}table.wide{min-width:36rem}\
         th,td{text-align:left;padding:.3rem .6rem .3rem 0;border-bottom:1px solid #ccc;vertical-align:top}\
         td.n,th.n{text-align:right}pre{white-space:pre-wrap;background:#f4f4f4;padding:.75rem;border-radius:.25rem}\
         label{display:block;font-weight:600;margin:.75rem 0 .25rem}\
+        dt{font-weight:600}dd{margin:0 0 .4rem 1rem;overflow-wrap:anywhere}\
         input[type=password],input[type=search]{font:inherit;padding:.6rem;width:100%;max-width:24rem;box-sizing:border-box}\
         button{min-height:2.75rem;padding:.5rem 1rem;font:inherit;font-weight:600;border:2px solid #174a87;\
         border-radius:.4rem;background:#174a87;color:#fff;cursor:pointer;margin:.75rem 0}\
@@ -115,12 +116,13 @@ struct ConsoleHTML: ResponseGenerator {
     static func paragraph(_ text: String) -> String { "<p>\(escape(text))</p>" }
 
     /// A table with a caption; `numeric` columns are right-aligned. Cells are plain text, escaped here.
-    static func table(caption: String, headers: [String], rows: [[String]], numeric: Set<Int> = []) -> String {
+    /// `wide`: at least 36rem wide, so that on a phone it scrolls sideways rather than squeezing long text.
+    static func table(caption: String, headers: [String], rows: [[String]], numeric: Set<Int> = [], wide: Bool = false) -> String {
         func cls(_ i: Int) -> String { numeric.contains(i) ? " class=\"n\"" : "" }
         let head = headers.enumerated().map { "<th scope=\"col\"\(cls($0.offset))>\(escape($0.element))</th>" }.joined()
         let body = rows.map { row in
             "<tr>" + row.enumerated().map { "<td\(cls($0.offset))>\(escape($0.element))</td>" }.joined() + "</tr>"
         }.joined(separator: "\n")
-        return "<div class=\"scroll\"><table><caption>\(escape(caption))</caption><thead><tr>\(head)</tr></thead><tbody>\n\(body)\n</tbody></table></div>"
+        return "<div class=\"scroll\"><table\(wide ? " class=\"wide\"" : "")><caption>\(escape(caption))</caption><thead><tr>\(head)</tr></thead><tbody>\n\(body)\n</tbody></table></div>"
     }
 }

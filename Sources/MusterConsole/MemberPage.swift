@@ -86,13 +86,13 @@ struct MemberPage: ConsolePage {
             let otherAddress = messages.contains { $0.entry.recipient != nil && $0.entry.recipient != address }
             html += ConsoleHTML.table(
                 caption: "Messages for \(name), newest first",
-                headers: ["Outbox id", "Rule", "Step", "State", "When", "Subject"] + (otherAddress ? ["Sent to"] : []),
+                headers: ["Message", "State", "When", "Subject"] + (otherAddress ? ["Sent to"] : []),
                 rows: messages.map { m in
                     let e = m.entry
-                    return [String(e.id), e.rule, String(e.step), Self.state(e), people.dateTimeWithYear(Self.when(e)),
-                            m.subject.map(TerminalText.visible) ?? "(no message was made)"]
+                    return ["\(e.rule) step \(e.step) (outbox \(e.id))", Self.state(e), people.abbreviated(Self.when(e)),
+                            m.subject.map(TerminalText.visible) ?? (e.state == .sent ? "(the message is not kept)" : "(no message was made)")]
                         + (otherAddress ? [e.recipient ?? ""] : [])
-                }, numeric: [0, 2])
+                }, wide: true)
         }
 
         html += "<h2>Why, rule by rule</h2>"

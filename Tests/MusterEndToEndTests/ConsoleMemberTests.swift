@@ -93,7 +93,7 @@ extension DaemonProcessTests {
         #expect(zoe.body.contains("&lt;script&gt;alert(1)&lt;/script&gt; Zoë Ångström") && !zoe.body.contains("<script>"), "\(zoe.body)")
         // Results are bounded, and say so.
         let smiths = try await search("smith")
-        #expect(smiths.body.components(separatedBy: "<a href=\"/member?id=1").count == 1)
+        #expect(!smiths.body.contains("<a href=\"/member?id=1\">"))
         #expect(smiths.body.components(separatedBy: "\">Sam Smith</a>").count - 1 == 25)
         #expect(smiths.body.contains("The first 25 members matching") && smiths.body.contains("More match"))
         #expect(try await search("nobody at all").body.contains("No member matches"))
@@ -112,7 +112,7 @@ extension DaemonProcessTests {
         #expect(body.contains("<h2>Zebedee Quill</h2>") && body.contains("<dd>N1 (member id 1)</dd>"))
         #expect(body.contains("<dd>zebedee@example.org</dd>"))
         #expect(body.contains("<caption>Messages for Zebedee Quill, newest first</caption>"))
-        #expect(body.firstMatch(of: /<td>welcome<\/td><td class="n">1<\/td><td>sent<\/td><td>[^<]+<\/td><td>Hello Zebedee<\/td>/) != nil, "\(body)")
+        #expect(body.firstMatch(of: /<td>welcome step 1 \(outbox \d+\)<\/td><td>sent<\/td><td>\w{3} \d+ \w{3} 20\d\d \d\d:\d\d<\/td><td>Hello Zebedee<\/td>/) != nil, "\(body)")
         #expect(body.contains("<h3 id=\"explain-welcome\">welcome</h3><ul><li>Step 1: sent "), "\(body)")
         #expect(body.contains("<h3 id=\"explain-meeting\">meeting</h3><ul><li>Nothing for them in the next 60 days</li>"), "\(body)")
         // The explain is muster explain's, line for line (bar the rule's name in front).

@@ -34,6 +34,7 @@ class Walk:
         self.cdp = cdp
         target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.s = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.width = None
         for domain in ("Page", "Log", "Runtime"):
             cdp.send(domain + ".enable", session=self.s)
 
@@ -68,16 +69,18 @@ class Walk:
             if arg in self.text():
                 return f"the page contains {arg!r}"
         elif verb == "width":
-            w = int(arg)
+            w = self.width = int(arg)
             self.cdp.send("Emulation.setDeviceMetricsOverride",
                           {"width": w, "height": 844 if w < 600 else 900, "deviceScaleFactor": 1, "mobile": w < 600},
                           session=self.s)
             self.cdp.send("Page.reload", session=self.s)
             self.cdp.wait_event("Page.loadEventFired", self.s)
         elif verb == "fits":
+            # A phone widens its layout to what overflows, so the width asked for is the measure.
             sizes = self.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            if sizes[0] > sizes[1]:
-                return f"the page is {sizes[0]} px wide in a window of {sizes[1]} px"
+            window = min(sizes[1], self.width or sizes[1])
+            if sizes[0] > window:
+                return f"the page is {sizes[0]} px wide in a window of {window} px"
         elif verb == "shot":
             shot = self.cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
                                  session=self.s)
