@@ -52,10 +52,10 @@ extension ConsoleQueries {
         }
         let words = trimmed.split(whereSeparator: \.isWhitespace).prefix(8).map { Self.fold(String($0)) }
         guard !words.isEmpty, limit > 0 else { return ([], false) }
-        let hay = "\(Self.foldFunction.name)(m.first_name || ' ' || ifnull(m.last_name, '') || ' ' || m.membership_number || ' ' || ifnull(m.email, ''))"
-        let sql = select + " WHERE " + words.map { _ in "instr(\(hay), ?) > 0" }.joined(separator: " AND ")
-            + " ORDER BY \(Self.foldFunction.name)(m.membership_number) = ? DESC, \(Self.foldFunction.name)(ifnull(m.last_name, '')),"
-            + " \(Self.foldFunction.name)(m.first_name), m.id LIMIT ?"
+        let hay = "m.first_name || ' ' || ifnull(m.last_name, '') || ' ' || m.membership_number || ' ' || ifnull(m.email, '')"
+        let sql = select + " WHERE " + words.map { _ in "instr(\(Self.folded(hay)), ?) > 0" }.joined(separator: " AND ")
+            + " ORDER BY \(Self.folded("m.membership_number")) = ? DESC, \(Self.folded("ifnull(m.last_name, '')")),"
+            + " \(Self.folded("m.first_name")), m.id LIMIT ?"
         let arguments = StatementArguments(words + [Self.fold(trimmed)]) + [limit + 1]
         return try pool.read { db in
             db.add(function: Self.foldFunction)
@@ -66,7 +66,16 @@ extension ConsoleQueries {
 
     /// `text` as the search compares it: lower case, without accents, full-width letters made plain.
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        // ASCII needs only lower-casing (as SQLite's `lower` does it, which `folded` relies on).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    }
+
+    /// SQL for `fold(expression)`: SQLite's own `lower` for ASCII text (the same result, and no call
+    /// into Swift for each member), `foldFunction` for the rest.
+    static func folded(_ expression: String) -> String {
+        // Bytes and characters differ in number exactly when the text is not ASCII.
+        "CASE WHEN length(CAST(\(expression) AS BLOB)) <> length(\(expression)) THEN \(foldFunction.name)(\(expression)) ELSE lower(\(expression)) END"
     }
 
     static let foldFunction = DatabaseFunction("muster_search_fold", argumentCount: 1, pure: true) { values in
