@@ -82,7 +82,8 @@ extension ConsoleQueries {
         String.fromDatabaseValue(values[0]).map(fold)
     }
 
-    /// The member's outbox entries, newest first, each with its message's subject.
+    /// The member's outbox entries, newest first, each with its message's subject. Each entry's
+    /// `recipient` is an address: this is for the member page alone.
     public func messages(member: Int64) throws -> [MemberMessage] {
         try pool.read { db in
             // The header block is all that is read of each message: it ends well inside 16 KB.

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import MusterCore
 
-/// Counts for the console's pages and metrics, each one read; nothing here returns an address.
+/// Counts for the console's pages and metrics, each one read; nothing here returns an address but
+/// a member's own messages (`messages(member:)`, for the member page).
 ///
 ///     let q = ConsoleQueries(store)
 ///     try q.audienceSize(rule.audience, now: now, today: "2026-12-01")   // 412
