@@ -9,7 +9,9 @@ import MusterStore
 /// the browser's history), the matches (at most `ConsoleQueries.searchLimit`), and at
 /// `/member?id=N` one member's details, their address, their messages (state, when, subject) and
 /// `explain` in plain words. The only page that shows an address; the gate lets no one reach it
-/// without a session.
+/// without a session. Each member's page shown and each search is logged with the session's number,
+/// the member's id and the client's address (`console=member session=3 member=17 client=10.0.0.5`),
+/// never the words searched for.
 struct MemberPage: ConsolePage {
     let path = "/member"
     let title = "Member"
@@ -25,6 +27,8 @@ struct MemberPage: ConsolePage {
             return Self.searchForm(r, text: "", autofocus: true)
                 + "<p class=\"warn\" role=\"alert\">A member's page is reached by their id, a number (as in /member?id=17). Search for them instead.</p>"
         }
+        // Who looked at whom, by ids: what a union's data protection officer will ask.
+        r.logger.notice("console=member session=\(r.session.number) member=\(id) client=\(r.clientAddress)")
         return try Self.searchForm(r, text: "", autofocus: false) + memberSection(id, r)
     }
 
@@ -32,6 +36,8 @@ struct MemberPage: ConsolePage {
         let text = String((r.form["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         guard !text.isEmpty else { return .redirect(path) }
         let (matches, more) = try ConsoleQueries(r.district.store).searchMembers(text)
+        // The words searched for are never logged: they are names.
+        r.logger.notice("console=member_search session=\(r.session.number) matches=\(matches.count)\(more ? "+" : "") client=\(r.clientAddress)")
         // A membership number (or #id) that names exactly one member opens their page.
         if matches.count == 1, !more, text.hasPrefix("#") || matches[0].membershipNumber.caseInsensitiveCompare(text) == .orderedSame {
             return .redirect("\(path)?id=\(matches[0].id)")

@@ -129,7 +129,11 @@ extension DaemonProcessTests {
         #expect(three.body.contains("Not in the audience (status is lapsed)"), "\(three.body)")
         #expect(try await ConsoleTests.curl(run.base + "/member?id=99", cookie: s.cookie).body.contains("There is no member with id 99."))
         #expect(try await ConsoleTests.curl(run.base + "/member?id=1%20OR%201", cookie: s.cookie).body.contains("reached by their id, a number"))
-        // The log says nothing of whom was looked for or at.
+        // The log says who looked at whom by ids, and nothing of whom was looked for.
+        let log = run.daemon.log
+        #expect(log.contains("console=member session=1 member=1 client=127.0.0.1"), "\(log)")
+        #expect(log.contains("console=member_search session=1 matches=25+ client=127.0.0.1"))
+        #expect(log.contains("console=member_search session=1 matches=0 client=127.0.0.1"))
         for datum in ["Zebedee", "Quill", "zebedee@", "qUIL", "smith", "Zoë"] { #expect(!run.daemon.log.contains(datum), "the log has \(datum)") }
     }
 }
