@@ -44,22 +44,21 @@ struct BrowserConsoleStopTests {
         let up = district.dir.file("up"), ready = district.dir.file("ready"), go = district.dir.file("go"), paused = district.dir.file("paused")
         let resume = district.dir.file("resume"), resumed = district.dir.file("resumed")
         let pause = "button[name=rule][value=meeting]", confirm = "button[name=confirm]"
-        let steps: [[String: String]] = [
-            ["wait_file": up, "seconds": "60"], ["go": base + "/stop"], ["expect": "Password"],
-            ["fill": "#password", "value": ConsoleTests.password], ["press": "button[type=submit]"], ["expect": "Due to go out"],
-            ["go": base + "/stop"], ["expect": "Pause meeting"], ["touch": ready], ["wait_file": go, "seconds": "60"],
-            ["press": pause], ["expect": "Pause meeting?"], ["shot": shots[0]],
-            ["press": confirm], ["expect": "meeting is paused: nothing more of it goes to the relay."], ["touch": paused],
-            ["shot": shots[1]],
-            ["go": base + "/today"], ["expect": "Paused: meeting."], ["shot": shots[2]],
-            ["wait_file": resume, "seconds": "60"],
-            ["go": base + "/stop"], ["press": pause], ["expect": "Resume meeting?"],
-            ["press": confirm], ["expect": "meeting is resumed: what waited goes out as it falls due."], ["shot": shots[3]],
-            ["touch": resumed],
+        let steps = [
+            "wait_file \(up)", "goto \(base)/stop", "expect Password",
+            "fill #password=\(ConsoleTests.password)", "press button[type=submit]", "expect Due to go out",
+            "goto \(base)/stop", "expect Pause meeting", "touch \(ready)", "wait_file \(go)",
+            "press \(pause)", "expect Pause meeting?", "shot \(shots[0])",
+            "press \(confirm)", "expect meeting is paused: nothing more of it goes to the relay.", "touch \(paused)",
+            "shot \(shots[1])",
+            "goto \(base)/today", "expect Paused: meeting.", "shot \(shots[2])",
+            "wait_file \(resume)",
+            "goto \(base)/stop", "press \(pause)", "expect Resume meeting?",
+            "press \(confirm)", "expect meeting is resumed: what waited goes out as it falls due.", "shot \(shots[3])",
+            "touch \(resumed)",
             // On a phone the page fits its width (the table scrolls inside its own box if it must).
-            ["width": "390"], ["expect": "Pause meeting"], ["fits": "true"], ["shot": shots[4]],
+            "width 390", "expect Pause meeting", "fits", "shot \(shots[4])",
         ]
-        let stepsFile = try district.dir.write("steps.json", String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self))
 
         /// Received messages by rule (the outbox maps each Message-ID to its rule).
         struct Counts: Sendable, Equatable { var meeting = 0, welcome = 0 }
@@ -92,7 +91,7 @@ struct BrowserConsoleStopTests {
             for f in [out, err] { _ = FileManager.default.createFile(atPath: f, contents: nil) }
             let browser = Process()
             browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            browser.arguments = ["python3", Repository.path("Tests/browser/steps.py"), stepsFile, "--timeout", "60"]
+            browser.arguments = ["python3", Repository.path("Tests/browser/walk.py"), "--timeout", "60"] + steps
             browser.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             browser.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
             try browser.run()

@@ -13,6 +13,8 @@ Each STEP is one argument:
     fits                the page must not be wider than the window (nothing to scroll sideways)
     shot PNG            save a full-page screenshot
     print               print the page's address and visible text
+    touch PATH          create the file PATH (tells the test that the walk got here)
+    wait_file PATH      wait (up to 60 s) until the file PATH exists (the test says: go on)
 
 Prints each `print`ed page as "=== URL" and its text. Exit status 0 when every step did what it
 says and no page logged an error (a Content-Security-Policy violation is one); 1 otherwise, with
@@ -24,6 +26,7 @@ import json
 import os
 import shutil
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from press import CDP  # noqa: E402
@@ -86,6 +89,14 @@ class Walk:
                                  session=self.s)
             with open(arg, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
+        elif verb == "touch":
+            open(arg, "w").close()
+        elif verb == "wait_file":
+            deadline = time.monotonic() + 60
+            while not os.path.exists(arg):
+                if time.monotonic() > deadline:
+                    return f"{arg} did not appear within 60 s"
+                time.sleep(0.02)
         elif verb == "print":
             print("=== " + (self.evaluate("location.href") or ""))
             print(self.text())
