@@ -51,7 +51,7 @@ struct BrowserConsoleStopTests {
             "press \(pause)", "expect Pause meeting?", "shot \(shots[0])",
             "press \(confirm)", "expect meeting is paused: nothing more of it goes to the relay.", "touch \(paused)",
             "shot \(shots[1])",
-            "goto \(base)/today", "expect Paused: meeting.", "shot \(shots[2])",
+            "goto \(base)/today", "expect Paused: meeting.", "print", "shot \(shots[2])",
             "wait_file \(resume)",
             "goto \(base)/stop", "press \(pause)", "expect Resume meeting?",
             "press \(confirm)", "expect meeting is resumed: what waited goes out as it falls due.", "shot \(shots[3])",
