@@ -107,6 +107,11 @@ extension DaemonProcessTests {
         #expect(badMonths.status == 400 && badMonths.body.contains("months=1000 must be a number from 1 to 120"), "\(badMonths.body)")
         let badPage = try await ConsoleTests.curl(run.base + "/report?by=shoe-size", cookie: cookie)
         #expect(badPage.status == 200 && badPage.body.contains("by=shoe-size is not a grouping of the report"))
+        // What the query says is only ever shown escaped.
+        let injected = try await ConsoleTests.curl(run.base + "/report?by=%3Cscript%3Ealert(1)%3C/script%3E&months=%22%3E%3Cimg", cookie: cookie)
+        #expect(injected.body.contains("by=&lt;script&gt;alert(1)&lt;/script&gt; is not a grouping") && injected.body.contains("months=&quot;&gt;&lt;img must be"),
+                "\(injected.body.prefix(2000))")
+        #expect(!injected.body.contains("<script") && !injected.body.contains("<img"))
         // The downloads take GET only.
         let post = try await ConsoleTests.curl(run.base + "/report.csv?section=summary", cookie: cookie, form: ["csrf": csrf])
         #expect(post.status == 405 && post.header("allow") == "GET, HEAD", "\(post.status) \(post.headers)")
