@@ -80,6 +80,12 @@ extension DaemonProcessTests {
             #expect(page.body.contains("href=\"/report.csv?section=\(s)&amp;by=workplace&amp;months=12\" download>"), "\(s)")
         }
 
+        // The sections are muster report --format html's, byte for byte (its page around them aside).
+        let cli = try run.muster(["report", "--format", "html"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let sections = try #require(cli.stdout.firstMatch(of: /<\/h1>\n(<p class="period">[\s\S]*)<\/body>/)).1
+        #expect(page.body.contains("<div class=\"report\">\n" + sections + "</div>"), "the console's report differs from muster report --format html's")
+
         // Each section's CSV is what `muster report --format csv --section` writes, as a download.
         let day = try #require(run.daemon.log.firstMatch(of: /snapshot=(\d{4}-\d{2}-\d{2})/)).1
         for s in Self.sections {
