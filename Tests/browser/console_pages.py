@@ -107,17 +107,24 @@ def main():
             page = evaluate(MEASURE, s)
             # The framed documents' text, read through DevTools (a sandboxed document runs no script of
             # its own): Chromium puts a sandboxed frame in a process of its own, attached as a target.
+            # Waits until every frame of the page is accounted for (attached, or in the page's process).
+            deadline = time.monotonic() + a.timeout
+            while True:
+                tree = cdp.send("Page.getFrameTree", session=s)["frameTree"]
+                attached = [m for m in cdp.events if m.get("method") == "Target.attachedToTarget"
+                            and m["params"]["targetInfo"]["type"] == "iframe"]
+                if len(attached) + len(tree.get("childFrames", [])) >= len(page["iframes"]) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
             texts = []
-            for m in list(cdp.events):
-                if m.get("method") == "Target.attachedToTarget" and m["params"]["targetInfo"]["type"] == "iframe":
-                    fs = m["params"]["sessionId"]
-                    enable(fs)
-                    texts.append(wait_text(fs))
-                    if a.press_in_frames:
-                        evaluate(f"(() => {{ const b = document.querySelector({json.dumps(a.press_in_frames)}); "
-                                 f"if (b) b.click(); }})()", fs)
-                        time.sleep(0.5)
-            tree = cdp.send("Page.getFrameTree", session=s)["frameTree"]
+            for m in attached:
+                fs = m["params"]["sessionId"]
+                enable(fs)
+                texts.append(wait_text(fs))
+                if a.press_in_frames:
+                    evaluate(f"(() => {{ const b = document.querySelector({json.dumps(a.press_in_frames)}); "
+                             f"if (b) b.click(); }})()", fs)
+                    time.sleep(0.5)
             for child in tree.get("childFrames", []):  # frames kept in the page's own process
                 world = cdp.send("Page.createIsolatedWorld", {"frameId": child["frame"]["id"], "worldName": "measure"}, session=s)
                 texts.append(evaluate("document.body ? document.body.innerText : ''", s, world["executionContextId"]))
