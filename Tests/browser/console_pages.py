@@ -11,7 +11,8 @@ again at a phone's width (390 px). Prints one JSON object: for each path, the pa
 its SVG charts with their laid-out sizes, how many chart shapes have a size, its iframes (address,
 sandbox attribute, size, and the visible text of the framed document as Chromium drew it), links
 whose text ends in .csv, the number of scripts, how wide the page gets on the phone against that
-width, every URL asked of the network, and the errors the page or its frames logged (a
+width, which of the navigation, the report's choices and its downloads print leaves out and the
+size of an A4 PDF print, every URL asked of the network, and the errors the page or its frames logged (a
 Content-Security-Policy violation is one). --press-in-frames clicks SELECTOR inside every frame
 first (what a form there sends shows in the URLs asked for). Exit status 0 unless Chromium could not be driven.
 Uses the DevTools client of press.py (Python's standard library only).
@@ -143,6 +144,13 @@ def main():
                 page["frameScreenshot"] = os.path.join(a.shots, f"console-{name}-frame.png")
                 with open(page["frameScreenshot"], "wb") as f:
                     f.write(base64.b64decode(shot["data"]))
+            # Printed on A4: what print leaves out, and the PDF's size.
+            cdp.send("Emulation.setEmulatedMedia", {"media": "print"}, session=s)
+            page["printHidden"] = evaluate("['header', 'form.choose', '.downloads', 'nav'].filter(q => { const e = document.querySelector(q); "
+                                           "return e && e.getClientRects().length === 0; })", s)
+            cdp.send("Emulation.setEmulatedMedia", {"media": ""}, session=s)
+            pdf = cdp.send("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True}, session=s)
+            page["pdfBytes"] = len(base64.b64decode(pdf["data"]))
             metrics(390, 844, True)
             load(a.base + path)
             phone = evaluate(MEASURE, s)
