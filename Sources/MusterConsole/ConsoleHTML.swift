@@ -39,14 +39,17 @@ struct ConsoleHTML: ResponseGenerator {
         \(reportCSS)\(previewCSS)
         """
 
-    /// The Report page's additions, scoped to its `.report` box (ReportHTML's classes, its charts).
+    /// The Report page's additions, scoped to its `.report` box (ReportHTML's classes, its charts); printed,
+    /// a console page leaves out the navigation, its forms and the downloads.
     static let reportCSS = """
         .report h2{border-bottom:2px solid #b3123b}.report .period,.report .note{color:#444;font-size:.9rem}\
         .report table{font-size:.88rem}.report th{background:#f3f3f3}.report td.n{font-variant-numeric:tabular-nums}\
         .report tr.estimate td{font-style:italic;color:#666}figure{margin:.6rem 0}figcaption{font-size:.85rem;color:#444}\
         svg.chart{width:100%;height:auto;max-width:44rem;display:block}\
         form.choose{display:flex;flex-wrap:wrap;align-items:end;gap:0 1rem}form.choose label{margin-bottom:.25rem}form.choose button{margin:.5rem 0 0}\
-        select{font:inherit;padding:.5rem;min-height:2.75rem}ul.files li{margin:.35rem 0}
+        select{font:inherit;padding:.5rem;min-height:2.75rem}ul.files li{margin:.35rem 0}\
+        @media print{header,form.choose,.downloads,.warn[role=note]{display:none}body{max-width:none;padding:0}\
+        .scroll{overflow:visible}figure,tr{break-inside:avoid}h2{break-after:avoid}}
         """
 
     /// The Rules page's additions: a step's text and HTML side by side on a wide screen, one above the other on a phone.

@@ -24,11 +24,11 @@ struct ReportPage: ConsolePage {
             + "The same report as muster report --format html makes.")
         for problem in options.problems { html += "<p class=\"warn\" role=\"alert\">\(ConsoleHTML.escape(problem))</p>" }
         html += options.form
-        html += "<h2 id=\"downloads\">Downloads</h2>"
+        html += "<div class=\"downloads\"><h2 id=\"downloads\">Downloads</h2>"
         html += ConsoleHTML.paragraph("Each section as a CSV file for a spreadsheet (all rows, as muster report --format csv --section writes it).")
         html += "<ul class=\"files\">" + ReportSectionName.allCases.map { name in
             "<li><a href=\"\(ConsoleHTML.escape(options.csvPath(name)))\" download>\(ConsoleHTML.escape(report.section(name).title)) (\(name.rawValue).csv)</a></li>"
-        }.joined() + "</ul>"
+        }.joined() + "</ul></div>"
         html += "<div class=\"report\">\n" + ReportHTML.sectionsHTML(report) + "</div>"
         return html
     }

@@ -20,6 +20,8 @@ struct BrowserConsoleReportTests {
             var frameTexts: [String]
             var csv: [String]
             var scripts: Int
+            var printHidden: [String]
+            var pdfBytes: Int
             var phoneScrollWidth: Int
             var phoneWidth: Int
             var requests: [String]
@@ -52,7 +54,7 @@ struct BrowserConsoleReportTests {
         }
 
         // Then the report is there with its four charts laid out and drawn, its seven CSV links, no
-        // script, nothing asked of anywhere but the console, no CSP violation, and it fits a phone.
+        // script, nothing asked of anywhere but the console, no CSP violation, it fits a phone and prints.
         let report = try #require(result.pages["/report"])
         #expect(report.text.contains("Downloads") && report.text.contains("Workplaces by workplace"), "\(report.text.prefix(500))")
         #expect(report.svgs.count == 4, "\(report.svgs)")
@@ -63,6 +65,9 @@ struct BrowserConsoleReportTests {
         #expect(report.errors == [], "\(report.errors)")
         #expect(report.requests.allSatisfy { $0.hasPrefix(run.base + "/") }, "\(report.requests)")
         #expect(report.phoneScrollWidth <= report.phoneWidth, "\(report.phoneScrollWidth) > \(report.phoneWidth)")
+        // Printed, it is the report: no navigation, no choices, no download links.
+        #expect(Set(report.printHidden) == ["header", "form.choose", ".downloads", "nav"], "\(report.printHidden)")
+        #expect(report.pdfBytes > 10_000)
 
         // The Rules page (opened at reps-weekly): a sandboxed frame with a size for each HTML step, the
         // reps' update drawn for the sample member beside its text,

@@ -80,6 +80,12 @@ extension DaemonProcessTests {
             #expect(page.body.contains("href=\"/report.csv?section=\(s)&amp;by=workplace&amp;months=12\" download>"), "\(s)")
         }
 
+        // The sections are muster report --format html's, byte for byte (its page around them aside).
+        let cli = try run.muster(["report", "--format", "html"])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let sections = try #require(cli.stdout.firstMatch(of: /<\/h1>\n(<p class="period">[\s\S]*)<\/body>/)).1
+        #expect(page.body.contains("<div class=\"report\">\n" + sections + "</div>"), "the console's report differs from muster report --format html's")
+
         // Each section's CSV is what `muster report --format csv --section` writes, as a download.
         let day = try #require(run.daemon.log.firstMatch(of: /snapshot=(\d{4}-\d{2}-\d{2})/)).1
         for s in Self.sections {
@@ -107,6 +113,11 @@ extension DaemonProcessTests {
         #expect(badMonths.status == 400 && badMonths.body.contains("months=1000 must be a number from 1 to 120"), "\(badMonths.body)")
         let badPage = try await ConsoleTests.curl(run.base + "/report?by=shoe-size", cookie: cookie)
         #expect(badPage.status == 200 && badPage.body.contains("by=shoe-size is not a grouping of the report"))
+        // What the query says is only ever shown escaped.
+        let injected = try await ConsoleTests.curl(run.base + "/report?by=%3Cscript%3Ealert(1)%3C/script%3E&months=%22%3E%3Cimg", cookie: cookie)
+        #expect(injected.body.contains("by=&lt;script&gt;alert(1)&lt;/script&gt; is not a grouping") && injected.body.contains("months=&quot;&gt;&lt;img must be"),
+                "\(injected.body.prefix(2000))")
+        #expect(!injected.body.contains("<script") && !injected.body.contains("<img"))
         // The downloads take GET only.
         let post = try await ConsoleTests.curl(run.base + "/report.csv?section=summary", cookie: cookie, form: ["csrf": csrf])
         #expect(post.status == 405 && post.header("allow") == "GET, HEAD", "\(post.status) \(post.headers)")

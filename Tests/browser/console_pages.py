@@ -11,7 +11,8 @@ again at a phone's width (390 px). Prints one JSON object: for each path, the pa
 its SVG charts with their laid-out sizes, how many chart shapes have a size, its iframes (address,
 sandbox attribute, size, and the visible text of the framed document as Chromium drew it), links
 whose text ends in .csv, the number of scripts, how wide the page gets on the phone against that
-width, every URL asked of the network, and the errors the page or its frames logged (a
+width, which of the navigation, the report's choices and its downloads print leaves out and the
+size of an A4 PDF print, every URL asked of the network, and the errors the page or its frames logged (a
 Content-Security-Policy violation is one). --press-in-frames clicks SELECTOR inside every frame
 first (what a form there sends shows in the URLs asked for). Exit status 0 unless Chromium could not be driven.
 Uses the DevTools client of press.py (Python's standard library only).
@@ -107,17 +108,24 @@ def main():
             page = evaluate(MEASURE, s)
             # The framed documents' text, read through DevTools (a sandboxed document runs no script of
             # its own): Chromium puts a sandboxed frame in a process of its own, attached as a target.
+            # Waits until every frame of the page is accounted for (attached, or in the page's process).
+            deadline = time.monotonic() + a.timeout
+            while True:
+                tree = cdp.send("Page.getFrameTree", session=s)["frameTree"]
+                attached = [m for m in cdp.events if m.get("method") == "Target.attachedToTarget"
+                            and m["params"]["targetInfo"]["type"] == "iframe"]
+                if len(attached) + len(tree.get("childFrames", [])) >= len(page["iframes"]) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
             texts = []
-            for m in list(cdp.events):
-                if m.get("method") == "Target.attachedToTarget" and m["params"]["targetInfo"]["type"] == "iframe":
-                    fs = m["params"]["sessionId"]
-                    enable(fs)
-                    texts.append(wait_text(fs))
-                    if a.press_in_frames:
-                        evaluate(f"(() => {{ const b = document.querySelector({json.dumps(a.press_in_frames)}); "
-                                 f"if (b) b.click(); }})()", fs)
-                        time.sleep(0.5)
-            tree = cdp.send("Page.getFrameTree", session=s)["frameTree"]
+            for m in attached:
+                fs = m["params"]["sessionId"]
+                enable(fs)
+                texts.append(wait_text(fs))
+                if a.press_in_frames:
+                    evaluate(f"(() => {{ const b = document.querySelector({json.dumps(a.press_in_frames)}); "
+                             f"if (b) b.click(); }})()", fs)
+                    time.sleep(0.5)
             for child in tree.get("childFrames", []):  # frames kept in the page's own process
                 world = cdp.send("Page.createIsolatedWorld", {"frameId": child["frame"]["id"], "worldName": "measure"}, session=s)
                 texts.append(evaluate("document.body ? document.body.innerText : ''", s, world["executionContextId"]))
@@ -136,6 +144,13 @@ def main():
                 page["frameScreenshot"] = os.path.join(a.shots, f"console-{name}-frame.png")
                 with open(page["frameScreenshot"], "wb") as f:
                     f.write(base64.b64decode(shot["data"]))
+            # Printed on A4: what print leaves out, and the PDF's size.
+            cdp.send("Emulation.setEmulatedMedia", {"media": "print"}, session=s)
+            page["printHidden"] = evaluate("['header', 'form.choose', '.downloads', 'nav'].filter(q => { const e = document.querySelector(q); "
+                                           "return e && e.getClientRects().length === 0; })", s)
+            cdp.send("Emulation.setEmulatedMedia", {"media": ""}, session=s)
+            pdf = cdp.send("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True}, session=s)
+            page["pdfBytes"] = len(base64.b64decode(pdf["data"]))
             metrics(390, 844, True)
             load(a.base + path)
             phone = evaluate(MEASURE, s)
