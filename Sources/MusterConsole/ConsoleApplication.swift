@@ -13,17 +13,22 @@ import NIOConcurrencyHelpers
 ///
 /// ```swift
 /// let credentials = try ConsoleCredentials(config: config.console, environment: ProcessInfo.processInfo.environment)
-/// let console = try makeConsoleApplication(district: district, credentials: credentials, passes: passes, logger: logger)
+/// let console = try makeConsoleApplication(district: LiveDistrict(district), credentials: credentials, passes: passes, logger: logger)
 /// ```
+///
+/// `district` is read afresh for each request: give it the `LiveDistrict` the daemon publishes its
+/// SIGHUP reloads to, and the pages and /metrics follow them (`console:` itself, the listener and
+/// its settings, is read once: changing it needs a restart). `linkHits`: the links listener's
+/// counters, for /metrics.
 ///
 /// - Throws: `ConsoleListenError` when `console.listen` is not `host:port`.
 public func makeConsoleApplication(
-    district: District, credentials: ConsoleCredentials, passes: PassRecord?, logger: Logger,
+    district live: LiveDistrict, credentials: ConsoleCredentials, passes: PassRecord?, linkHits: LinkHits? = nil, logger: Logger,
     now: @escaping @Sendable () -> Date = { Date() }, limits: ListenerLimits = ListenerLimits(),
     sessions: ConsoleSessions = ConsoleSessions(), throttle: SignInThrottle = SignInThrottle(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let config = district.config.console
+    let config = live.district.config.console
     let listen = config.listen ?? ""
     let host: String, port: Int
     do { (host, port) = try parseListen(listen) } catch { throw ConsoleListenError(value: listen) }
@@ -35,8 +40,8 @@ public func makeConsoleApplication(
         errorPage: { ConsoleApplicationPages.error($0) }))
     router.add(middleware: ConsoleGate(sessions: sessions, now: now, logger: logger))
     ConsoleController(
-        district: district, credentials: credentials, sessions: sessions, throttle: NIOLockedValueBox(throttle),
-        metrics: ConsoleMetrics(passes: passes), insecureHTTP: config.insecureHTTPOnLoopback, pages: pages,
+        live: live, credentials: credentials, sessions: sessions, throttle: NIOLockedValueBox(throttle),
+        metrics: ConsoleMetrics(passes: passes, linkHits: linkHits), insecureHTTP: config.insecureHTTPOnLoopback, pages: pages,
         logger: logger, now: now
     ).register(on: router)
     let guarded = GuardedListener(host: host, port: port, limits: limits, logger: logger)

@@ -11,7 +11,8 @@ import NIOConcurrencyHelpers
 /// Log lines carry the session's number and the client's address only:
 /// `console=sign_in status=refused client=127.0.0.1 failures=3 delay_ms=4000`.
 struct ConsoleController: Sendable {
-    let district: District
+    /// The district as the daemon's latest reload left it, read afresh for each request.
+    let live: LiveDistrict
     let credentials: ConsoleCredentials
     let sessions: ConsoleSessions
     let throttle: NIOLockedValueBox<SignInThrottle>
@@ -152,19 +153,19 @@ struct ConsoleController: Sendable {
     private func request(_ session: ConsoleSession, _ r: Request, _ c: ConsoleContext) -> ConsolePageRequest {
         var query: [String: String] = [:]
         for (k, v) in r.uri.queryParameters { query[String(k)] = String(v) }
-        return ConsolePageRequest(district: district, now: now(), session: session, query: query, form: c.form?.fields ?? [:],
+        return ConsolePageRequest(district: live.district, now: now(), session: session, query: query, form: c.form?.fields ?? [:],
                                   clientAddress: c.clientAddress, logger: logger)
     }
 
     private func html(status: HTTPResponse.Status = .ok, title: String, body: String, session: ConsoleSession?, current: String = "") -> ConsoleHTML {
-        ConsoleHTML(status: status, organisation: district.config.organisation.name, title: title, body: body, session: session,
+        ConsoleHTML(status: status, organisation: live.district.config.organisation.name, title: title, body: body, session: session,
                     insecureHTTP: insecureHTTP, current: current, pages: pages.map { ($0.path, $0.title) })
     }
 
     // MARK: Metrics
 
     func metricsResponse() throws -> Response {
-        let text = try metrics.scrape(district: district, now: now())
+        let text = try metrics.scrape(district: live.district, now: now())
         let bytes = ByteBuffer(string: text)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .contentLength: String(bytes.readableBytes)],
                         body: .init(byteBuffer: bytes))

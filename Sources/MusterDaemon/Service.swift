@@ -18,6 +18,8 @@ public struct DaemonSettings: Sendable {
     public var errorBackoff: TimeInterval = 5
     /// Where each pass's duration is written, for the console's /metrics; nil: nowhere.
     public var passes: PassRecord?
+    /// Where each district a SIGHUP reload accepted is published, for the console; nil: nowhere.
+    public var live: LiveDistrict?
 
     public init() {}
 }
@@ -123,6 +125,7 @@ struct DaemonTurn {
             fresh.batchSize = engine.batchSize
             fresh.bounceSigner = engine.bounceSigner
             engine = fresh
+            settings.live?.replace(with: district)
             schedule.rulesChanged = true
             logger.notice("reload=ok rules=\(district.rules.count)")
         } catch {

@@ -21,16 +21,18 @@ import MusterStore
 ///   - now: the clock for token expiry and the times stored.
 ///   - limits: timeouts and the connection cap (`ListenerLimits`); the daemon passes
 ///     `ListenerLimits.fitting(openFiles:)`, tests shorter ones.
+///   - hits: where each request to a link route is counted (the console's /metrics reads it).
 ///   - onServerRunning: called with the bound port once listening (useful with port 0).
 /// - Throws: `LinksListenError` when `links.listen` is not `host:port`.
 public func makeLinksApplication(
     config: LinksConfig, store: Store, signer: LinkSigner, organisation: Organisation, logger: Logger,
     topics: LinkTopics = .shipped, now: @escaping @Sendable () -> Date = { Date() },
-    limits: ListenerLimits = ListenerLimits(),
+    limits: ListenerLimits = ListenerLimits(), hits: LinkHits? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let (host, port) = try parseListen(config.listen)
     let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    if let hits { router.add(middleware: LinkHitCounting(hits: hits)) }
     router.add(middleware: SecurityHeaders(organisation: organisation.name))
     LinksController(
         signer: signer, actions: LinkActions(store: store), organisation: organisation, topics: topics,

@@ -57,8 +57,7 @@ public struct ConsoleQueries: Sendable {
             f.lastSentAt = try String.fetchOne(db, sql: "SELECT max(sent_at) FROM muster_outbox WHERE state = 'sent'")
                 .flatMap(ISOTime.parseInstant)
             for row in try Row.fetchAll(db, sql: """
-                SELECT CASE substr(last_reply, 1, 1) WHEN '2' THEN '2xx' WHEN '4' THEN '4xx' WHEN '5' THEN '5xx' ELSE 'other' END AS class,
-                       count(*) AS n, sum(attempts) AS a
+                SELECT \(DeliveryAttempts.classSQL("last_reply")) AS class, count(*) AS n, sum(attempts) AS a
                 FROM muster_outbox WHERE last_reply IS NOT NULL GROUP BY class
                 """) {
                 f.byReplyClass[row["class"]] = (row["n"], row["a"] ?? 0)

@@ -107,11 +107,14 @@ public struct OutboxStore: Sendable {
 
     /// Records delivery results through `OutboxTransition` and returns the transitions, in order.
     /// An unknown id gives nil. A 5.1.x refusal also suppresses the address (kind `bounced`) and
-    /// every other queued entry to it.
+    /// every other queued entry to it. Each attempt recorded is counted in `DeliveryAttempts`.
     @discardableResult
     public func record(_ results: [(id: Int64, result: DeliveryResult)], now: Date) throws -> [OutboxTransition?] {
         try pool.write { db in
-            try results.map { try apply(db, id: $0.id, result: $0.result, now: now, onlySending: false) }
+            var attempts: [ReplyClass: Int] = [:]
+            let transitions = try results.map { try apply(db, id: $0.id, result: $0.result, now: now, onlySending: false, counting: &attempts) }
+            try DeliveryAttempts.add(attempts, db)
+            return transitions
         }
     }
 
@@ -123,13 +126,17 @@ public struct OutboxStore: Sendable {
         guard !records.isEmpty else { return 0 }
         return try pool.write { db in
             var n = 0
-            for r in records where try apply(db, id: r.id, result: r.result, now: r.now, onlySending: true) != nil { n += 1 }
+            var attempts: [ReplyClass: Int] = [:]
+            for r in records where try apply(db, id: r.id, result: r.result, now: r.now, onlySending: true, counting: &attempts) != nil { n += 1 }
+            try DeliveryAttempts.add(attempts, db)
             return n
         }
     }
 
-    /// One result through `OutboxTransition`, in the caller's transaction.
-    private func apply(_ db: Database, id: Int64, result: DeliveryResult, now: Date, onlySending: Bool) throws -> OutboxTransition? {
+    /// One result through `OutboxTransition`, in the caller's transaction; an attempt it records is
+    /// added to `counting` under its reply's class.
+    private func apply(_ db: Database, id: Int64, result: DeliveryResult, now: Date, onlySending: Bool,
+                       counting attempts: inout [ReplyClass: Int]) throws -> OutboxTransition? {
         let stamp = ISOTime.format(now)
         // Cached statements: a batch of thousands prepares each statement once.
         let select = try db.cachedStatement(sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?")
@@ -163,6 +170,7 @@ public struct OutboxStore: Sendable {
                 t.state.rawValue, t.attempts, t.nextAttemptAt.map(ISOTime.format) ?? ISOTime.format(entry.nextAttemptAt),
                 reply, reason, stamp, t.state == .sent ? stamp : nil, id,
             ])
+        if t.attempts > entry.attempts { attempts[ReplyClass(reply: result.reply), default: 0] += t.attempts - entry.attempts }
         return t
     }
 

@@ -174,6 +174,7 @@ public enum Schema {
         registerVoteReports(&m)
         registerReportHistory(&m)
         registerBounces(&m)
+        registerDeliveryAttempts(&m)
         return m
     }
 

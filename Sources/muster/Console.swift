@@ -18,11 +18,13 @@ struct ConsoleSetup {
         }
     }
 
-    func application(district: District, passes: PassRecord?, clock: ServiceClock, limits: ListenerLimits, logger: Logger) throws -> some Service {
-        let insecure = district.config.console.insecureHTTPOnLoopback
+    func application(district: LiveDistrict, passes: PassRecord?, linkHits: LinkHits?, clock: ServiceClock, limits: ListenerLimits,
+                     logger: Logger) throws -> some Service {
+        let insecure = district.district.config.console.insecureHTTPOnLoopback
         do {
             return try makeConsoleApplication(
-                district: district, credentials: credentials, passes: passes, logger: logger, now: { clock.now() }, limits: limits,
+                district: district, credentials: credentials, passes: passes, linkHits: linkHits, logger: logger, now: { clock.now() },
+                limits: limits,
                 onServerRunning: { port in
                     logger.notice("console=listening port=\(port) secure_cookie=\(!insecure)")
                 })

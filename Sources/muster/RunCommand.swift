@@ -59,7 +59,12 @@ struct RunCommand: AsyncParsableCommand {
         settings.poll = Double(max(10, pollMilliseconds)) / 1000
         // Refuse a console whose password hash is missing before anything starts.
         let console = try ConsoleSetup(config: config)
-        if console != nil { settings.passes = PassRecord() }
+        let live = LiveDistrict(district)
+        let linkHits = console == nil ? nil : LinkHits()
+        if console != nil {
+            settings.passes = PassRecord()
+            settings.live = live
+        }
         let clock = ServiceClock(startingAt: now == nil ? nil : try parseNow(now))
         let reloads = ReloadRequests()
         let daemon = DaemonService(engine: engine, clock: clock, settings: settings, reloads: reloads) { try $0.makeTransport() }
@@ -78,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             let app = try makeLinksApplication(
                 config: config.links, store: district.store, signer: signer, organisation: config.organisation,
                 logger: logger, topics: LinkTopics(Array(Set(district.rules.map(\.topic))).sorted()), now: { clock.now() },
-                limits: limits,
+                limits: limits, hits: linkHits,
                 onServerRunning: { port in
                     logger.notice("links=listening port=\(port) max_connections=\(limits.maxConnections) open_files=\(openFiles)")
                 })
@@ -86,7 +91,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let console {
             let limits = ListenerLimits.fitting(openFiles: openFiles)
-            services.append(.init(service: try console.application(district: district, passes: settings.passes, clock: clock, limits: limits, logger: logger),
+            services.append(.init(service: try console.application(district: live, passes: settings.passes, linkHits: linkHits, clock: clock,
+                                                                   limits: limits, logger: logger),
                                   failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         if let box = try makeBounceMailbox(config: config, store: district.store, now: { clock.now() }, logger: logger) {

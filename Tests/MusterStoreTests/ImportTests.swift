@@ -156,7 +156,7 @@ import MusterTestSupport
         // When it is opened again
         let store = try Store(path: dir.file("m.sqlite"))
         // Then the migrations are recorded once each and the members are there
-        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes", "v6-attention", "v7-vote-reports", "v8-report", "v9-bounces"])
+        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes", "v6-attention", "v7-vote-reports", "v8-report", "v9-bounces", "v10-delivery-attempts"])
         let count = try store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations")
         }

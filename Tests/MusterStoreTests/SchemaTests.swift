@@ -8,7 +8,7 @@ import MusterTestSupport
     @Test func migratesAnEmptyDatabase() throws {
         let dir = try TemporaryDirectory()
         let store = try Store(path: dir.file("m.sqlite"))
-        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes", "v6-attention", "v7-vote-reports", "v8-report", "v9-bounces"])
+        #expect(try store.appliedMigrations() == ["v1-district", "v2-muster-state", "v3-outbox-messages", "v4-status-changes", "v5-event-changes", "v6-attention", "v7-vote-reports", "v8-report", "v9-bounces", "v10-delivery-attempts"])
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let changes = try store.pool.read { db in try db.columns(in: "muster_status_changes").map(\.name) }
