@@ -159,11 +159,12 @@ deliver() {  # inserts the meeting and waits until COUNT are sent; sets T0 and T
 }
 load() {  # load COOKIE OUT: wrk against /today in the background; sets WRK_PID, W0
   W0="$(now_s)"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 60s --latency -H "Cookie: muster_console=$1" "$BASE/today" >"$2" &
+  { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 60s --latency -H "Cookie: muster_console=$1" "$BASE/today" >"$2"
+    now_s >"$2.end"; } &
   WRK_PID=$!
 }
-finish_load() {  # finish_load OUT: waits for wrk, checks every answer was a 200; sets W1
-  wait "$WRK_PID"; WRK_PID=""; W1="$(now_s)"
+finish_load() {  # finish_load OUT: waits for wrk, checks every answer was a 200; sets W1 (when wrk ended)
+  wait "$WRK_PID"; WRK_PID=""; W1="$(cat "$1.end")"
   if grep -q "Non-2xx or 3xx responses" "$1"; then echo "console-load: wrk saw refusals:" >&2; cat "$1" >&2; exit 1; fi
   if grep -q "Socket errors" "$1"; then echo "console-load: wrk saw socket errors:" >&2; grep "Socket errors" "$1" >&2; fi
 }
