@@ -160,7 +160,7 @@ import MusterTestSupport
         let count = try store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations")
         }
-        #expect(count == 9)
+        #expect(count == 10)
         #expect(try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM members") } == 4)
     }
 
