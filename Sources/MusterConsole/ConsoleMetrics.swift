@@ -13,8 +13,10 @@ import Prometheus
 /// | metric                                       | labels                         | what                                       |
 /// |----------------------------------------------|--------------------------------|--------------------------------------------|
 /// | `muster_outbox_messages`                     | `rule`, `state`                | entries in the outbox (every state, 0 too) |
-/// | `muster_outbox_due_messages`                 |                                | queued entries whose next attempt is due   |
+/// | `muster_outbox_due_messages`                 |                                | queued entries due, of rules not paused    |
 /// | `muster_outbox_oldest_due_seconds`           |                                | how long the longest-waiting due one waited|
+/// | `muster_outbox_paused_due_messages`          |                                | queued entries due, held by a pause        |
+/// | `muster_sending_paused`                      |                                | 1 while all sending is paused              |
 /// | `muster_last_sent_timestamp_seconds`         |                                | the latest `sent_at` (0 before any)        |
 /// | `muster_outbox_last_reply_messages`          | `class`                        | entries by their relay's last reply class  |
 /// | `muster_delivery_attempts_total`             | `class`                        | every attempt, by its reply's class        |
@@ -73,6 +75,8 @@ final class ConsoleMetrics: Sendable {
             }
             gauge("muster_outbox_due_messages").record(figures.due)
             gauge("muster_outbox_oldest_due_seconds").record(figures.oldestDueSeconds)
+            gauge("muster_outbox_paused_due_messages").record(figures.pausedDue)
+            gauge("muster_sending_paused").record(figures.allPaused ? 1 : 0)
             gauge("muster_last_sent_timestamp_seconds").record(figures.lastSentAt?.timeIntervalSince1970 ?? 0)
             for cls in ReplyClass.allCases {
                 gauge("muster_outbox_last_reply_messages", [("class", cls.rawValue)]).record(figures.byReplyClass[cls.rawValue]?.entries ?? 0)

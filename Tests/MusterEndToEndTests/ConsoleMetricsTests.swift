@@ -179,6 +179,41 @@ extension DaemonProcessTests {
         #expect(second.samples.keys.filter { $0.hasPrefix("muster_link_hits_total") }.isEmpty, "\(second.samples)")
     }
 
+    @Test func mailAPauseHoldsBackIsCountedApartFromMailThatIsDue() async throws {
+        // Given two new members and all sending paused before muster run starts
+        let district = try await DaemonDistrict.make(transport: "file:outbox/")
+        let links = try ConsoleTests.freePort(), console = try ConsoleTests.freePort()
+        let yaml = try String(contentsOfFile: district.config, encoding: .utf8)
+        try district.dir.write("muster.yaml", yaml + Self.consoleYAML(links: links, console: console))
+        try await district.sql("""
+            INSERT INTO members(id, membership_number, first_name, email, status, joined_on) VALUES
+              (1, 'N1', 'Ann', 'ann@example.org', 'active', '2026-11-23'), (2, 'N2', 'Bob', 'bob@example.org', 'active', '2026-11-23');
+            """)
+        @Sendable func muster(_ args: String...) throws -> Int32 {
+            try MusterBinary.run(args + ["--config", district.config], in: district.dir.path, environment: Self.environment).status
+        }
+        #expect(try await offPool { try muster("pause", "--all") } == 0)
+        let daemon = try await offPool { () throws -> DaemonProcess in
+            let d = try DaemonProcess(district, arguments: ["--now", Self.now], environment: Self.environment)
+            try d.waitForLog("console=listening")
+            return d
+        }
+        defer { daemon.signal(SIGKILL) }
+        let base = "http://127.0.0.1:\(console)"
+        let families = ["muster_outbox_due_messages", "muster_outbox_oldest_due_seconds", "muster_outbox_paused_due_messages", "muster_sending_paused"]
+        _ = try await offPool { eventually(20) { (try? district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'queued'")) == "2" } }
+        try await Task.sleep(for: .seconds(1.5))
+        // Then the two welcomes are held by the pause, not due-and-undelivered: the alert on due mail stays quiet.
+        let paused = try await Self.scrape(base, district.dir, families: families).samples
+        #expect(paused == ["muster_outbox_due_messages{}": 0, "muster_outbox_oldest_due_seconds{}": 0,
+                           "muster_outbox_paused_due_messages{}": 2, "muster_sending_paused{}": 1], "\(paused)")
+        // When sending resumes, they go, and nothing is held.
+        #expect(try await offPool { try muster("resume", "--all") } == 0)
+        _ = try await offPool { eventually(20) { (try? district.sql("SELECT count(*) FROM muster_outbox WHERE state = 'sent'")) == "2" } }
+        let resumed = try await Self.scrape(base, district.dir, families: families).samples
+        #expect(resumed["muster_outbox_paused_due_messages{}"] == 0 && resumed["muster_sending_paused{}"] == 0, "\(resumed)")
+    }
+
     @Test func theConsoleShowsTheRulesAndSettingsASighupReloadAcceptedAndKeepsThemWhenOneIsRefused() async throws {
         // Given a running daemon with its console, and an organiser signed in
         let run = try await offPool { try ConsoleTests.Running(insecure: true) }
