@@ -13,6 +13,7 @@ import NIOConcurrencyHelpers
 struct ConsoleController: Sendable {
     /// The district as the daemon's latest reload left it, read afresh for each request.
     let live: LiveDistrict
+    let forecasts = ForecastCache()
     let credentials: ConsoleCredentials
     let sessions: ConsoleSessions
     let throttle: NIOLockedValueBox<SignInThrottle>
@@ -153,8 +154,13 @@ struct ConsoleController: Sendable {
     private func request(_ session: ConsoleSession, _ r: Request, _ c: ConsoleContext) -> ConsolePageRequest {
         var query: [String: String] = [:]
         for (k, v) in r.uri.queryParameters { query[String(k)] = String(v) }
-        return ConsolePageRequest(district: live.district, now: now(), session: session, query: query, form: c.form?.fields ?? [:],
-                                  clientAddress: c.clientAddress, logger: logger)
+        let (district, generation) = live.versioned
+        let at = now()
+        let forecasts = self.forecasts
+        return ConsolePageRequest(district: district, now: at, session: session, query: query, form: c.form?.fields ?? [:],
+                                  clientAddress: c.clientAddress, logger: logger) { days, limits in
+            try forecasts.forecast(district, generation: generation, now: at, days: days, limits: limits)
+        }
     }
 
     private func html(status: HTTPResponse.Status = .ok, title: String, body: String, session: ConsoleSession?, current: String = "") -> ConsoleHTML {

@@ -18,6 +18,22 @@ public struct ConsolePageRequest: Sendable {
     public var clientAddress: String = "unknown"
     /// The console's logger: ids and the client's address only.
     public var logger: Logger = Logger(label: "muster.console")
+    /// The forecast from `now` for so many days (with the member limits' tally or not), from the
+    /// console's `ForecastCache`: planned at most once a minute while nothing changes.
+    public var forecasts: @Sendable (_ days: Int, _ limits: Bool) throws -> ForecastCache.Planned
+
+    public init(district: District, now: Date, session: ConsoleSession, query: [String: String], form: [String: String],
+                clientAddress: String = "unknown", logger: Logger = Logger(label: "muster.console"),
+                forecasts: (@Sendable (_ days: Int, _ limits: Bool) throws -> ForecastCache.Planned)? = nil) {
+        self.district = district; self.now = now; self.session = session; self.query = query; self.form = form
+        self.clientAddress = clientAddress; self.logger = logger
+        self.forecasts = forecasts ?? { days, limits in
+            ForecastCache.Planned(forecast: try district.dailyForecast(now: now, days: days, limits: limits), at: now)
+        }
+    }
+
+    /// The forecast for `days` days from `now` (see `forecasts`).
+    public func forecast(days: Int, limits: Bool = false) throws -> ForecastCache.Planned { try forecasts(days, limits) }
 }
 
 /// One page of the console, at `path`, shown in the navigation as `title`.

@@ -18,7 +18,7 @@ struct RulesPage: ConsolePage {
         let district = r.district
         let zone = district.config.organisation.timeZone
         let people = PeopleTime(timeZone: zone)
-        let forecast = try district.dailyForecast(now: r.now, days: TodayPage.days)
+        let forecast = try r.forecast(days: TodayPage.days).forecast
         let queries = ConsoleQueries(district.store)
         let today = LocalTime.day(of: r.now, in: zone).description
         var html = ""

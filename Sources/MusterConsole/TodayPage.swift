@@ -16,10 +16,12 @@ struct TodayPage: ConsolePage {
     func body(_ r: ConsolePageRequest) async throws -> String {
         let district = r.district
         let people = PeopleTime(timeZone: district.config.organisation.timeZone)
-        let forecast = try district.dailyForecast(now: r.now, days: Self.days, limits: district.config.mail.perMember != nil)
+        let planned = try r.forecast(days: Self.days, limits: district.config.mail.perMember != nil)
+        let forecast = planned.forecast
         let paused = try PausedRules(district.store).list()
         let pausedIDs = Set(paused.map(\.rule))
-        var html = ConsoleHTML.paragraph("As of \(people.dateTimeWithYear(r.now)). Counts are what the rules make due on each day, including what is already in the outbox.")
+        var html = ConsoleHTML.paragraph("As of \(people.dateTimeWithYear(r.now)). Counts are what the rules make due on each day, including what is already in the outbox"
+            + (planned.at < r.now ? " (planned at \(people.time(planned.at)), and again within a minute, or at once when the district's data changes)." : "."))
         if !paused.isEmpty {
             let what = pausedIDs.contains(PausedRules.all) ? "All sending is paused"
                 : "Paused: " + paused.map(\.rule).joined(separator: ", ")

@@ -12,14 +12,19 @@ import Foundation
 public final class LiveDistrict: @unchecked Sendable {
     private let lock = NSLock()
     private var current: District
+    private var count = 0
 
     public init(_ district: District) { current = district }
 
     /// The district as last loaded.
     public var district: District { lock.withLock { current } }
 
+    /// The district, and how many reloads have replaced it (0 for the one the daemon started with):
+    /// what the console's caches key on.
+    public var versioned: (district: District, generation: Int) { lock.withLock { (current, count) } }
+
     /// Replaces it (the daemon, after a reload that passed its checks).
     public func replace(with district: District) {
-        lock.withLock { current = district }
+        lock.withLock { current = district; count += 1 }
     }
 }

@@ -82,6 +82,13 @@ public enum ChangeLog {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'muster_changes'") ?? 0
     }
 
+    /// The latest entry's `seq` in its own read; 0 when the log is not installed or never written.
+    public static func latest(in store: Store) throws -> Int64 {
+        try store.pool.read { db in
+            try db.tableExists("sqlite_sequence") ? try latest(db) : 0
+        }
+    }
+
     /// Installs the log if missing (in its own transaction) and returns its latest `seq`.
     public static func installed(in store: Store) throws -> Int64 {
         try store.pool.write { db in
