@@ -52,6 +52,17 @@ public enum HeaderEncoding {
         s.utf8.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// True when `s` holds `=?`, the start of an RFC 2047 encoded word. Called on printable ASCII,
+    /// where looking at the bytes is exact (Foundation's `contains` costs a CFString search).
+    static func hasEncodedWordStart(_ s: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in s.utf8 {
+            if previous == 0x3D && b == 0x3F { return true }
+            previous = b
+        }
+        return false
+    }
+
     /// `s` without its spaces.
     static func withoutSpaces(_ s: String) -> String {
         s.utf8.contains(0x20) ? String(decoding: s.utf8.filter { $0 != 0x20 }, as: UTF8.self) : s
@@ -80,7 +91,7 @@ public enum HeaderEncoding {
     public static func unstructured(name: String, value: String) -> String {
         let v = clean(value)
         let words = spaceSeparated(v)
-        let needsEncoding = !isPrintableASCII(v) || v.contains("=?") || words.contains { $0.utf8.count > softLimit - name.utf8.count - 2 }
+        let needsEncoding = !isPrintableASCII(v) || hasEncodedWordStart(v) || words.contains { $0.utf8.count > softLimit - name.utf8.count - 2 }
         if !needsEncoding { return fold(name: name, tokens: words) }
         return fold(name: name, tokens: encodedWords(v, firstLineUsed: name.utf8.count + 2))
     }
@@ -91,10 +102,10 @@ public enum HeaderEncoding {
         let nameWords = spaceSeparated(clean(address.name ?? ""))
         let display = nameWords.joined(separator: " ")
         if display.isEmpty { return fold(name: headerName, tokens: [addr]) }
-        if isAtomPhrase(display) && !display.contains("=?") {
+        if isAtomPhrase(display) && !hasEncodedWordStart(display) {
             return fold(name: headerName, tokens: nameWords + [addr])
         }
-        if isPrintableASCII(display) && !display.contains("=?") && display.utf8.count < 60 {
+        if isPrintableASCII(display) && !hasEncodedWordStart(display) && display.utf8.count < 60 {
             let quoted = "\"" + display.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"") + "\""
             return fold(name: headerName, tokens: [quoted, addr])

@@ -89,10 +89,15 @@ public struct MIMEMessage: Sendable, Hashable {
         head.append(HeaderEncoding.mailbox(name: "To", to))
         head.append(HeaderEncoding.unstructured(name: "Subject", value: content.subject))
         head.append("Date: " + MIMEMessage.dateHeader(date))
-        head.append(HeaderEncoding.fold(name: "Message-ID", tokens: [HeaderEncoding.clean(messageID).replacingOccurrences(of: " ", with: "")]))
+        let id = HeaderEncoding.clean(messageID)
+        let bareID = HeaderEncoding.isPrintableASCII(id) ? HeaderEncoding.withoutSpaces(id) : id.replacingOccurrences(of: " ", with: "")
+        head.append(HeaderEncoding.fold(name: "Message-ID", tokens: [bareID]))
         head.append("MIME-Version: 1.0")
         for h in extraHeaders {
-            let name = String(h.name.unicodeScalars.filter { $0.isASCII && ($0 == "-" || CharacterSet.alphanumerics.contains($0)) }.map(Character.init))
+            // ASCII letters, digits and '-' (the ASCII part of `CharacterSet.alphanumerics` is letters and digits).
+            let name = String(decoding: h.name.utf8.filter { b in
+                b == 0x2D || (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+            }, as: UTF8.self)
             guard !name.isEmpty else { continue }
             let value = HeaderEncoding.clean(h.value)
             if HeaderEncoding.isPrintableASCII(value) {

@@ -56,7 +56,17 @@ extension Member {
 
     /// The same rule for names already cleaned by the caller (a render context's one-line values).
     public static func fullName(first: String, last: String?) -> String {
-        [first, last ?? ""].map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        let f = trimmedSpaces(first), l = trimmedSpaces(last ?? "")
+        if l.isEmpty { return f }
+        return f.isEmpty ? l : f + " " + l
+    }
+
+    /// `s.trimmingCharacters(in: .whitespaces)`, without Foundation when both ends are ASCII other
+    /// than space and tab (the only ASCII in `.whitespaces`), as almost every name is.
+    static func trimmedSpaces(_ s: String) -> String {
+        guard let a = s.utf8.first, let z = s.utf8.last else { return s }
+        if a < 0x80, a != 0x20, a != 0x09, z < 0x80, z != 0x20, z != 0x09 { return s }
+        return s.trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -449,7 +449,10 @@ public struct Engine: Sendable {
 
     /// A reply as it may go in a log line: addresses removed, quotes and line ends flattened.
     static func logSafe(_ reply: String) -> String {
-        DeliveryResult.redactAddresses(reply)
+        let redacted = DeliveryResult.redactAddresses(reply)
+        // Printable ASCII without a quote (a server's usual "250 2.0.0 Ok"): nothing below changes it.
+        if redacted.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 }) { return redacted }
+        return redacted
             .replacingOccurrences(of: "\"", with: "'")
             .components(separatedBy: .newlines).joined(separator: " ")
     }

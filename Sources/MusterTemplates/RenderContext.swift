@@ -89,7 +89,9 @@ enum RenderContext {
 
     /// Sets `key` only for a value with some text in it.
     static func put(_ dict: inout [String: Any], _ key: String, _ value: String?) {
-        guard let value, value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { return }
+        // Printable ASCII other than space is never white space: most values answer on their first byte.
+        guard let value, value.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F })
+            || value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { return }
         dict[key] = value
     }
 
