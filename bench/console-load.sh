@@ -24,6 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
+. bench/common.sh   # the meeting district
 COUNT="${1:-20000}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-4}"
@@ -73,48 +74,16 @@ for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$SMTP_PORT") 2>/dev/null && 
 
 # --- the district, prepared before anything is timed -------------------------------------------
 D="$WORK/district"
-mkdir -p "$D/schedules"
-cat >"$D/schedules/meeting-tomorrow.yaml" <<'EOF'
-kind: event
-events: { kind: meeting }
-recipients: invited
-calendar: true
-topic: meetings
-steps:
-  - { before: 1d, at: "17:00", template: meeting-tomorrow }
-EOF
-cat >"$D/muster.yaml" <<EOF
-organisation: { name: Dorset NEU, timezone: Europe/London, website: https://example.org }
-database: muster.sqlite
-schedules: schedules/
-templates: $REPO/templates/
-mail:
-  from: "Dorset NEU <organising@example.org>"
-  transport: smtp://127.0.0.1:$SMTP_PORT
-  tls: none
-  concurrency: 1
-console:
+write_meeting_config "$D" "$SMTP_PORT" 1 "console:
   listen: 127.0.0.1:$CONSOLE_PORT
   password_hash_env: MUSTER_CONSOLE_PASSWORD_HASH
-  insecure_http_on_loopback: true
-EOF
+  insecure_http_on_loopback: true"
 echo "console-load: preparing a district of $COUNT members" >&2
-(cd "$D" && "$MUSTER" init --demo --members "$COUNT" --now "$T" >/dev/null)
-sqlite3 "$D/muster.sqlite" >/dev/null <<EOF
-UPDATE members SET status = 'active', email_opt_out = 0, timezone = NULL,
-  email = coalesce(email, 'member' || id || '@example.org');
-DELETE FROM events;
--- The demo's past messages: the outbox then holds only what this bench sends.
-DELETE FROM muster_outbox_messages;
-DELETE FROM muster_outbox;
-PRAGMA wal_checkpoint(TRUNCATE);
-EOF
+make_meeting_district "$D" "$MUSTER" "$COUNT" "$T"   # the meeting is inserted when the daemon is up
 cp "$D/muster.sqlite" "$WORK/prepared.sqlite"
 MEMBERS="$(sqlite3 "$D/muster.sqlite" "SELECT count(*) FROM members")"
 [ "$MEMBERS" = "$COUNT" ] || { echo "console-load: the demo district has $MEMBERS members, not $COUNT" >&2; exit 1; }
-MEETING="INSERT INTO events(id, kind, title, starts_at, ends_at, location, url, workplace_id, description)
-VALUES (1, 'meeting', 'District meeting: pay and workload', '$STARTS', '2030-12-11T20:00:00Z',
-        'Corn Exchange, Dorchester', 'https://example.org/events/1', NULL, 'Open to all members in the district. Tea from 4pm.');"
+MEETING="$(meeting_sql "$STARTS")"
 MUSTER_CONSOLE_PASSWORD_HASH="$(printf '%s\n' "$PASSWORD" | "$MUSTER" console-password)"
 export MUSTER_CONSOLE_PASSWORD_HASH
 BASE="http://127.0.0.1:$CONSOLE_PORT"

@@ -28,6 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
+. bench/common.sh   # the meeting district
 COUNT="${1:-20000}"
 T="2030-12-10T17:00:00Z"            # the day before the meeting, 17:00 London (GMT)
 STARTS="2030-12-11T18:30:00Z"
@@ -69,40 +70,9 @@ if [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
     swift build -c release --product muster 2>&1 | grep -E "error" || true
     MUSTER="$REPO/.build/release/muster"
   fi
-  mkdir -p "$WORK/district/schedules"
-  cat >"$WORK/district/schedules/meeting-tomorrow.yaml" <<'EOF'
-kind: event
-events: { kind: meeting }
-recipients: invited
-calendar: true
-topic: meetings
-steps:
-  - { before: 1d, at: "17:00", template: meeting-tomorrow }
-EOF
-  write_config() {  # write_config CONCURRENCY
-    cat >"$WORK/district/muster.yaml" <<EOF
-organisation: { name: Dorset NEU, timezone: Europe/London, website: https://example.org }
-database: muster.sqlite
-schedules: schedules/
-templates: $REPO/templates/
-mail:
-  from: "Dorset NEU <organising@example.org>"
-  transport: smtp://127.0.0.1:$PORT
-  tls: none
-  concurrency: $1
-EOF
-  }
+  write_config() { write_meeting_config "$WORK/district" "$PORT" "$1"; }  # write_config CONCURRENCY
   write_config 1
-  (cd "$WORK/district" && "$MUSTER" init --demo --members "$COUNT" --now "$T" >/dev/null)
-  sqlite3 "$WORK/district/muster.sqlite" >/dev/null <<EOF
-UPDATE members SET status = 'active', email_opt_out = 0, timezone = NULL,
-  email = coalesce(email, 'member' || id || '@example.org');
-DELETE FROM events;
-INSERT INTO events(id, kind, title, starts_at, ends_at, location, url, workplace_id, description)
-VALUES (1, 'meeting', 'District meeting: pay and workload', '$STARTS', '2030-12-11T20:00:00Z',
-        'Corn Exchange, Dorchester', 'https://example.org/events/1', NULL, 'Open to all members in the district. Tea from 4pm.');
-PRAGMA wal_checkpoint(TRUNCATE);
-EOF
+  make_meeting_district "$WORK/district" "$MUSTER" "$COUNT" "$T" "$STARTS"
   cp "$WORK/district/muster.sqlite" "$WORK/prepared.sqlite"
 fi
 

@@ -11,6 +11,7 @@
 #   MUSTER_PERF=1           also `perf record -g` one tick of the last binary (perf.data in $PWD)
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
+. "$REPO/bench/common.sh"   # the meeting district
 BINS=(); COUNT=20000
 while [ $# -gt 0 ]; do
   if [ "$1" = "--" ]; then COUNT="${2:-20000}"; break; fi
@@ -29,37 +30,8 @@ SINK_PID=$!
 trap 'kill "$SINK_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.1; done
 
-mkdir -p "$WORK/district/schedules"
-cat >"$WORK/district/schedules/meeting-tomorrow.yaml" <<'EOF'
-kind: event
-events: { kind: meeting }
-recipients: invited
-calendar: true
-topic: meetings
-steps:
-  - { before: 1d, at: "17:00", template: meeting-tomorrow }
-EOF
-cat >"$WORK/district/muster.yaml" <<EOF
-organisation: { name: Dorset NEU, timezone: Europe/London, website: https://example.org }
-database: muster.sqlite
-schedules: schedules/
-templates: $REPO/templates/
-mail:
-  from: "Dorset NEU <organising@example.org>"
-  transport: smtp://127.0.0.1:$PORT
-  tls: none
-  concurrency: 1
-EOF
-(cd "$WORK/district" && "${BINS[0]}" init --demo --members "$COUNT" --now "$T" >/dev/null)
-sqlite3 "$WORK/district/muster.sqlite" >/dev/null <<EOF
-UPDATE members SET status = 'active', email_opt_out = 0, timezone = NULL,
-  email = coalesce(email, 'member' || id || '@example.org');
-DELETE FROM events;
-INSERT INTO events(id, kind, title, starts_at, ends_at, location, url, workplace_id, description)
-VALUES (1, 'meeting', 'District meeting: pay and workload', '$STARTS', '2030-12-11T20:00:00Z',
-        'Corn Exchange, Dorchester', 'https://example.org/events/1', NULL, 'Open to all members in the district. Tea from 4pm.');
-PRAGMA wal_checkpoint(TRUNCATE);
-EOF
+write_meeting_config "$WORK/district" "$PORT" 1
+make_meeting_district "$WORK/district" "${BINS[0]}" "$COUNT" "$T" "$STARTS"
 cp "$WORK/district/muster.sqlite" "$WORK/prepared.sqlite"
 
 tick() {  # tick BINARY [perf] -> "wall user sys"
