@@ -113,7 +113,7 @@ struct MessageComposer: Sendable {
             date: now, messageID: messageID, extraHeaders: headers, invitePart: invitePart)
         return NewOutboxEntry(
             occurrence: o, recipient: email, messageID: messageID, message: message.render(),
-            notBefore: quietHoursEnd(for: o, zone: input.timeZone, now: now))
+            notBefore: quietHoursEnd(for: o, zone: input.timeZone, now: now, change: input.eventChange))
     }
 
     /// `s` without spaces and tabs at either end (an address as typed into a spreadsheet).
@@ -136,9 +136,19 @@ struct MessageComposer: Sendable {
     /// (the organiser chose it); but once that time is more than `lateAt` past (muster was down,
     /// the tick came late) it waits out quiet hours like any other, so a 17:00 reminder found at
     /// 23:50 goes at 08:00 (or, past its grace, not at all), never at midnight.
-    func quietHoursEnd(for o: Occurrence, zone: TimeZone, now: Date) -> Date? {
-        // A notice that an event changed is time-critical: quiet hours do not hold it.
-        guard let quiet = district.config.mail.quietHours, !o.notice else { return nil }
+    ///
+    /// A notice that an event changed or was cancelled is time-critical, but not so critical that a
+    /// meeting five days off is worth a message at 01:50: it waits for the end of quiet hours when
+    /// it still arrives `noticeLead` before the event (at the sooner of its old and new start), and
+    /// goes at once when waiting would leave less than that.
+    func quietHoursEnd(for o: Occurrence, zone: TimeZone, now: Date, change: EventChange? = nil) -> Date? {
+        guard let quiet = district.config.mail.quietHours else { return nil }
+        if o.notice {
+            guard let end = quiet.end(after: max(o.due, now), in: zone) else { return nil }
+            let starts = [change?.event.startsAt, change?.previous?.startsAt ?? nil].compactMap { $0 }.min()
+            guard let starts, end.addingTimeInterval(Self.noticeLead) <= starts else { return nil }
+            return end
+        }
         if o.atLocalTime {
             guard now.timeIntervalSince(o.due) > Self.lateAt else { return nil }
             return quiet.end(after: now, in: zone)
@@ -148,6 +158,9 @@ struct MessageComposer: Sendable {
 
     /// How late a step with `at` may go out inside quiet hours: a pass's usual delay, not an outage.
     static let lateAt: TimeInterval = 15 * 60
+
+    /// How long before an event a notice of its change must arrive for it to wait out quiet hours.
+    static let noticeLead: TimeInterval = 2 * 3600
 }
 
 /// The organising report for the recurring rules among a pass's occurrences: `report` in their

@@ -152,6 +152,34 @@ extension DaemonProcessTests {
         #expect(try h.strings("SELECT revision || '/' || followed_up FROM muster_event_revisions") == ["1/1"])
     }
 
+    /// Quiet hours 21:00-08:00: a meeting moved late at night, days ahead, is told at 08:00; one
+    /// moved at night to 09:00 the next morning is told at once (waiting would leave under two hours).
+    @Test func aNoticeWaitsOutQuietHoursUnlessTheEventIsTooSoonForIt() async throws {
+        let server = try SMTPTestServer()
+        let h = try TickHarness(smtpURL: server.url, mailExtra: "  quiet_hours: \"21:00-08:00\"")
+        try h.seedMeeting(emails: ["m1@example.org", "m2@example.org"])
+        #expect(try h.tickBinary("2030-12-04T09:00:00Z").status == 0)
+        #expect(try server.received().count == 2)
+
+        // When the meeting is moved a day later at 23:30, a week ahead,
+        try h.execute("UPDATE events SET starts_at = '2030-12-12T18:30:00Z' WHERE id = 1")
+        #expect(try h.tickBinary("2030-12-04T23:30:00Z").status == 0)
+        // then its notices wait for 08:00, and go then
+        #expect(try server.received().count == 2)
+        #expect(try h.strings("SELECT next_attempt_at FROM muster_outbox WHERE step = 0 AND state = 'queued'")
+                == ["2030-12-05T08:00:00Z", "2030-12-05T08:00:00Z"])
+        #expect(try h.tickBinary("2030-12-05T08:00:00Z").status == 0)
+        #expect(try server.received().count == 4)
+
+        // When at 23:00 it is brought forward to 09:00 the next morning,
+        try h.execute("UPDATE events SET starts_at = '2030-12-06T09:00:00Z' WHERE id = 1")
+        #expect(try h.tickBinary("2030-12-05T23:00:00Z").status == 0)
+        // then the notices go at once: at 08:00 there would be one hour left
+        #expect(try server.received().count == 6)
+        #expect(try h.strings("SELECT sent_at FROM muster_outbox WHERE step = 0 AND dedupe_key LIKE '%changed-r2%'")
+                == ["2030-12-05T23:00:00Z", "2030-12-05T23:00:00Z"])
+    }
+
     @Test func aNoticeThatCouldNotGoBeforeTheLaterStartExpires() async throws {
         let server = try SMTPTestServer()
         let h = try Self.district(server)
