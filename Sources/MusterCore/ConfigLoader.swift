@@ -276,7 +276,7 @@ extension Config {
           password_env: MUSTER_SMTP_PASSWORD
           rate: 30/minute
           concurrency: 2
-          quiet_hours: "21:00-08:00"          # recipient-local; steps without at wait, and so does one found late
+          quiet_hours: "21:00-08:00"       # recipient-local; steps without at wait, as do late ones and notices
           per_member: { day: 1, week: 4 }  # at most, across all rules (a rule's priority: high always goes)
         links:
           base_url: http://127.0.0.1:8025     # in production, the public https:// address of your proxy
