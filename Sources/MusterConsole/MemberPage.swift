@@ -107,13 +107,22 @@ struct MemberPage: ConsolePage {
             for story in try district.explain(memberID: id, rule: nil, now: r.now, days: Self.explainDays) ?? [] {
                 let rule = ConsoleHTML.escape(story.rule)
                 html += "<section aria-labelledby=\"explain-\(rule)\"><h3 id=\"explain-\(rule)\">\(rule)</h3><ul>"
-                html += story.lines.map { "<li>\(ConsoleHTML.escape(Self.withoutRule($0, story.rule)))</li>" }.joined()
+                html += story.lines.map { "<li>\(Self.forConsole(Self.withoutRule($0, story.rule)))</li>" }.joined()
                 html += "</ul></section>"
             }
         } catch {
             html += "<p class=\"warn\">" + ConsoleHTML.escape("The explanation could not be worked out just now: \(error)") + "</p>"
         }
         return html
+    }
+
+    /// An explain line as escaped HTML, with the command line's way out of a pause ("until 'muster
+    /// resume welcome'") put as the console's: a link to the Stop page.
+    static func forConsole(_ line: String) -> String {
+        guard let start = line.range(of: "until 'muster resume "),
+              let end = line[start.upperBound...].firstIndex(of: "'") else { return ConsoleHTML.escape(line) }
+        return ConsoleHTML.escape(String(line[..<start.lowerBound])) + "until it is resumed on <a href=\"/stop\">Stop</a>"
+            + ConsoleHTML.escape(String(line[line.index(after: end)...]))
     }
 
     /// An explain line without its rule in front ("welcome step 1: sent ..." under "welcome" reads
