@@ -93,7 +93,7 @@ struct RulesPage: ConsolePage {
         case .afterOpen(let o): text = "\(o) after the ballot opens"
         case .every(let o): text = "every \(o) while the ballot is open"
         case .beforeClose(let o): text = "\(o) before the ballot closes"
-        case .cron(let c): text = "at \(c)"
+        case .cron(let c): text = c.words
         case .once(let day): text = "once, on \(PeopleTime.day(day))"
         }
         if let at = step.at { text += ", at \(at)" }

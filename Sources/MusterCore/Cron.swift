@@ -27,6 +27,39 @@ public struct Cron: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The expression in words for the organiser, for the shapes schedules use: "Mondays at 07:00",
+    /// "weekdays at 08:30", "every day at 09:00", "the first Monday of each month at 08:00", "the 1st
+    /// of each month at 08:00". Any other shape is named as it is written: "on the cron schedule
+    /// '*/15 9-17 * * *'".
+    public var words: String {
+        func single(_ mask: UInt64) -> Int? { mask.nonzeroBitCount == 1 ? mask.trailingZeroBitCount : nil }
+        let everyMonth: UInt64 = 0b1_1111_1111_1110   // bits 1...12
+        guard let minute = single(minutes), let hour = single(hours), months == everyMonth else {
+            return "on the cron schedule '\(text)'"
+        }
+        let at = "at " + (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+        let names = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        switch (dayOfMonthRestricted, dayOfWeekRestricted) {
+        case (false, false):
+            return "every day \(at)"
+        case (false, true):
+            if nthWeekday > 0, let day = single(daysOfWeek) {
+                let nth = ["first", "second", "third", "fourth", "fifth"][nthWeekday - 1]
+                return "the \(nth) \(names[day]) of each month \(at)"
+            }
+            if daysOfWeek == 0b011_1110 { return "weekdays \(at)" }
+            let days = (0..<7).filter { daysOfWeek & (1 << UInt64($0)) != 0 }.map { names[$0] + "s" }
+            let list = days.count > 1 ? days.dropLast().joined(separator: ", ") + " and " + days[days.count - 1] : days.joined()
+            return "\(list) \(at)"
+        case (true, false):
+            guard let day = single(daysOfMonth) else { return "on the cron schedule '\(text)'" }
+            let suffix = (11...13).contains(day % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][day % 10] ?? "th"
+            return "the \(day)\(suffix) of each month \(at)"
+        case (true, true):
+            return "on the cron schedule '\(text)'"
+        }
+    }
+
     /// Parses `text`; the error names the field and what is wrong, e.g.
     /// `cron field 5 (day of week): "MOX" is not a day name`.
     public init(_ text: String) throws(CronError) {

@@ -3,6 +3,25 @@ import MusterCore
 import Testing
 
 @Suite struct CronTests {
+    /// The Rules page says a cron step in words; shapes it cannot say are quoted as written.
+    @Test func aCronExpressionInWords() throws {
+        let cases = [
+            ("0 7 * * MON", "Mondays at 07:00"),
+            ("30 8 * * 1-5", "weekdays at 08:30"),
+            ("0 18 * * TUE,THU", "Tuesdays and Thursdays at 18:00"),
+            ("0 9 * * SAT,SUN,WED", "Sundays, Wednesdays and Saturdays at 09:00"),
+            ("5 9 * * *", "every day at 09:05"),
+            ("0 8 * * MON#1", "the first Monday of each month at 08:00"),
+            ("0 8 1 * *", "the 1st of each month at 08:00"),
+            ("0 8 22 * *", "the 22nd of each month at 08:00"),
+            ("0 8 13 * *", "the 13th of each month at 08:00"),
+            ("*/15 9-17 * * *", "on the cron schedule '*/15 9-17 * * *'"),
+            ("0 8 1 JAN *", "on the cron schedule '0 8 1 JAN *'"),
+            ("0 0 1 * MON", "on the cron schedule '0 0 1 * MON'"),
+        ]
+        for (text, words) in cases { #expect(try Cron(text).words == words, "\(text)") }
+    }
+
     let utc = zone("UTC")
 
     private func fires(_ cron: String, _ from: String, _ to: String, _ z: TimeZone) throws -> [Date] {
