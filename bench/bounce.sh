@@ -18,32 +18,9 @@ N=${1:-10000}
 build_release
 make_scratch
 export MUSTER_LINK_SECRET=bench-secret-bench-secret-bench-secret-0123
-mkdir -p "$TMP/schedules"
-cat >"$TMP/schedules/meeting-tomorrow.yaml" <<'YAML'
-kind: event
-events: { kind: meeting }
-recipients: invited
-topic: meetings
-steps:
-  - { before: 1d, at: "17:00", template: meeting-tomorrow }
-YAML
-cat >"$TMP/muster.yaml" <<YAML
-organisation: { name: Dorset NEU, timezone: Europe/London, website: https://example.org }
-database: muster.sqlite
-schedules: schedules/
-templates: $PWD/templates/
-mail:
-  from: "Dorset NEU <organising@example.org>"
-  transport: file://$TMP/outbox
-YAML
-(cd "$TMP" && "$BIN" init --demo --members "$N" --now 2030-12-10T17:00:00Z >/dev/null)
-sqlite3 "$TMP/muster.sqlite" >/dev/null <<SQL
-UPDATE members SET status = 'active', email_opt_out = 0, timezone = NULL,
-  email = coalesce(email, 'member' || id || '@example.org');
-DELETE FROM muster_suppressions;
-DELETE FROM events;
-INSERT INTO events(id, kind, title, starts_at, location) VALUES (1, 'meeting', 'District meeting', '2030-12-11T18:30:00Z', 'Dorchester');
-SQL
+write_meeting_config "$TMP" "file://$TMP/outbox" 1
+make_meeting_district "$TMP" "$BIN" "$N" 2030-12-10T17:00:00Z 2030-12-11T18:30:00Z
+sqlite3 "$TMP/muster.sqlite" "DELETE FROM muster_suppressions"
 (cd "$TMP" && "$BIN" tick --now 2030-12-10T17:00:00Z 2>/dev/null | grep delivered)
 mkdir -p "$TMP/dsn"
 sqlite3 -separator ' ' "$TMP/muster.sqlite" "SELECT message_id, recipient FROM muster_outbox WHERE state = 'sent' AND rule = 'meeting-tomorrow'" \

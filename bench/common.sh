@@ -49,10 +49,10 @@ TEXT
 # The district the delivery benches share (delivery.sh, tick-cpu.sh, console-load.sh): the demo
 # district of COUNT members, every one active and mailable, and one rule, the 17:00 day-before
 # reminder of one district-wide meeting with its calendar invite (the repository's
-# meeting-tomorrow template), sent to smtp://127.0.0.1:PORT.
+# meeting-tomorrow template), sent to smtp://127.0.0.1:PORT (or TRANSPORT, when PORT is a URL).
 #
-# write_meeting_config DIR PORT CONCURRENCY [EXTRA]: DIR/muster.yaml (EXTRA appended as is) and
-# DIR/schedules/meeting-tomorrow.yaml.
+# write_meeting_config DIR PORT|TRANSPORT CONCURRENCY [EXTRA]: DIR/muster.yaml (EXTRA appended as
+# is) and DIR/schedules/meeting-tomorrow.yaml.
 write_meeting_config() {
     mkdir -p "$1/schedules"
     cat >"$1/schedules/meeting-tomorrow.yaml" <<'YAML'
@@ -71,7 +71,7 @@ schedules: schedules/
 templates: ${REPO:-$PWD}/templates/
 mail:
   from: "Dorset NEU <organising@example.org>"
-  transport: smtp://127.0.0.1:$2
+  transport: $(case "$2" in *://*) echo "$2" ;; *) echo "smtp://127.0.0.1:$2" ;; esac)
   tls: none
   concurrency: $3
 ${4:-}

@@ -55,14 +55,7 @@ public func makeConsoleApplication(
 /// needed, nothing of anyone shown.
 enum ConsoleApplicationPages {
     static func error(_ status: HTTPResponse.Status) -> ConsoleHTML {
-        let text: String
-        switch status.code {
-        case 404: text = "There is no console page at this address."
-        case 405: text = "This page can't be used that way."
-        case 413: text = "That request was too large."
-        case 400..<500: text = "This request could not be understood."
-        default: text = "Something went wrong on our side. Please try again in a minute."
-        }
+        let text = HTTPErrorWords.text(status, notFound: "There is no console page at this address.")
         return ConsoleHTML(status: status, organisation: "", title: status.reasonPhrase, body: ConsoleHTML.paragraph(text),
                            session: nil, insecureHTTP: false)
     }

@@ -52,14 +52,21 @@ public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
     }
 
     static func page(for status: HTTPResponse.Status, organisation: String) -> LinkPage {
-        let text: String
-        switch status.code {
-        case 404: text = "There is nothing at this address. Please use the link in the email exactly as it came."
-        case 405: text = "This page can't be used that way."
-        case 413: text = "That request was too large."
-        case 400..<500: text = "This request could not be understood."
-        default: text = "Something went wrong on our side. Please try again in a few minutes."
-        }
+        let text = HTTPErrorWords.text(status, notFound: "There is nothing at this address. Please use the link in the email exactly as it came.")
         return LinkPage(status: status, organisation: organisation, title: status.reasonPhrase, body: LinkPage.paragraph(text))
+    }
+}
+
+/// What an error page says, on the links' listener and the console's alike.
+public enum HTTPErrorWords {
+    /// The words for `status`, with `notFound` for a 404 (each listener says where to go instead).
+    public static func text(_ status: HTTPResponse.Status, notFound: String) -> String {
+        switch status.code {
+        case 404: notFound
+        case 405: "This page can't be used that way."
+        case 413: "That request was too large."
+        case 400..<500: "This request could not be understood."
+        default: "Something went wrong on our side. Please try again in a few minutes."
+        }
     }
 }
