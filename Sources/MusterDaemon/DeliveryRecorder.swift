@@ -16,9 +16,11 @@ import MusterStore
 /// RFC 1047 window that DESIGN.md promises, and the only messages `recover` can repeat.
 ///
 /// The journaled results are folded into `muster_outbox` in one transaction every `foldEvery`
-/// results (or once the oldest waiting is `foldAfter` seconds old), by the settling thread that
-/// crosses the mark while the other connections go on; `finish` folds the rest and empties the
-/// journal. One commit a message (what this replaced) halved one connection's delivery rate.
+/// results (or once the oldest waiting is `foldAfter` seconds old) on a queue of the recorder's
+/// own, while every connection goes on: a connection waits for a fold only when `maxPending`
+/// results are already waiting behind the one in progress. `finish` folds the rest and empties
+/// the journal. One commit a message (what this replaced) halved one connection's delivery rate;
+/// folding on the settling thread (what the queue replaced) held its connection for each commit.
 ///
 ///     let recorder = try DeliveryRecorder(batch: entries, outbox: outbox, journal: journal, now: now, logger: logger)
 ///     await transport.send(messages, settle: recorder.settle)
@@ -34,6 +36,9 @@ final class DeliveryRecorder: @unchecked Sendable {
     let foldEvery: Int
     /// Seconds a journaled result waits at most for its fold (checked as results arrive).
     let foldAfter: Double
+    /// Results that may wait while a fold is in progress before a settling connection waits too.
+    let maxPending: Int
+    private let folder = DispatchQueue(label: "muster.delivery-fold")
 
     private let condition = NSCondition()
     private var pending: [(index: Int, result: DeliveryResult)] = []
@@ -45,7 +50,7 @@ final class DeliveryRecorder: @unchecked Sendable {
     init(batch: [OutboxEntry], outbox: OutboxStore, journal: DeliveryJournal, now: Date, logger: Logger,
          foldEvery: Int = 256, foldAfter: Double = 0.5) {
         self.batch = batch; self.outbox = outbox; self.journal = journal; self.now = now; self.logger = logger
-        self.foldEvery = foldEvery; self.foldAfter = foldAfter
+        self.foldEvery = foldEvery; self.foldAfter = foldAfter; maxPending = 4 * foldEvery
         settled = Array(repeating: nil, count: batch.count)
     }
 
@@ -55,25 +60,29 @@ final class DeliveryRecorder: @unchecked Sendable {
     /// The error that stopped recording, if any.
     var failure: (any Error)? { condition.withLock { error } }
 
-    /// Journals `result` for the batch's entry `index` and returns once the line is written (or
-    /// throws when recording failed: then the transport takes no more messages). Every
-    /// `foldEvery` results, the caller also folds what waits into the outbox.
+    /// Journals `result` for the batch's entry `index` and returns once the line is written. It
+    /// throws when recording failed (the journal could not be written, or an earlier fold into the
+    /// outbox failed): then the transport takes no more messages. Every `foldEvery` results a fold
+    /// starts on the recorder's queue.
     @Sendable func settle(_ index: Int, _ result: DeliveryResult) throws {
         condition.lock()
         defer { condition.unlock() }
-        if let error { throw error }
         do {
             try journal.append(.init(id: batch[index].id, now: now, result: result))
         } catch {
-            self.error = error
+            if self.error == nil { self.error = error }
             throw error
         }
         settled[index] = result
+        // A fold that failed stops the transport; this result is journaled, so `recover` has it.
+        if let error { throw error }
         let clock = DispatchTime.now().uptimeNanoseconds
         if pending.isEmpty { oldestPending = clock }
         pending.append((index, result))
+        while folding && pending.count >= maxPending && error == nil { condition.wait() }
+        if let error { throw error }
         let due = pending.count >= foldEvery || Double(clock &- oldestPending) / 1e9 >= foldAfter
-        if due && !folding { try fold() }
+        if due && !folding { startFold() }
     }
 
     /// Folds everything still waiting into the outbox and empties the journal. Call once the
@@ -92,25 +101,46 @@ final class DeliveryRecorder: @unchecked Sendable {
         }
     }
 
-    /// Commits what is pending, outside the lock (held on entry and on return).
+    /// Starts folding what is pending on the recorder's queue (the lock is held on entry and on
+    /// return); its failure is kept in `error` for the next `settle` or `finish` to throw.
+    private func startFold() {
+        folding = true
+        let work = pending
+        pending.removeAll(keepingCapacity: true)
+        folder.async { [self] in
+            let failed = commit(work)
+            condition.lock()
+            folding = false
+            if let failed, error == nil { error = failed }
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Commits what is pending on the calling thread, outside the lock (held on entry and on return).
     private func fold() throws {
         folding = true
         let work = pending
         pending.removeAll(keepingCapacity: true)
         condition.unlock()
-        var failed: (any Error)?
-        do {
-            try outbox.record(work.map { (batch[$0.index].id, $0.result) }, now: now)
-            log(work)
-        } catch {
-            failed = error
-        }
+        let failed = commit(work)
         condition.lock()
         folding = false
         condition.broadcast()
         if let failed {
             error = failed
             throw failed
+        }
+    }
+
+    /// Records `work` in the outbox and logs it; the error, if it could not.
+    private func commit(_ work: [(index: Int, result: DeliveryResult)]) -> (any Error)? {
+        do {
+            try outbox.record(work.map { (batch[$0.index].id, $0.result) }, now: now)
+            log(work)
+            return nil
+        } catch {
+            return error
         }
     }
 

@@ -360,9 +360,12 @@ public struct Engine: Sendable {
     }
 
     /// The one delivery loop: claims due entries batch by batch and hands them to the transport,
-    /// each result recorded as the transport settles it. Stops when nothing due is left, when
-    /// `delivery` allows no more batches, when `stop` says so, or when a whole batch found the
-    /// transport down (the rest wait for the next pass).
+    /// each result recorded as the transport settles it. While a batch goes out the next one is
+    /// claimed beside it (on a thread of its own), so a connection does not wait for the database
+    /// between batches; a claimed batch that is not sent (a stop, a transport down, an error) goes
+    /// back to the queue. Stops when nothing due is left, when `delivery` allows no more batches,
+    /// when `stop` says so, or when a whole batch found the transport down (the rest wait for the
+    /// next pass).
     /// `whileMoreMayCome` says whether entries are still being stored: while it is true an empty
     /// queue is waited on, not taken as the end. Returns true when it stopped because the transport
     /// was down.
@@ -372,16 +375,32 @@ public struct Engine: Sendable {
         stop: @Sendable () -> Bool = { false }, whileMoreMayCome: @Sendable () -> Bool = { false }
     ) async throws -> Bool {
         var batches = 0
+        var ahead: [OutboxEntry] = []
+        defer { if !ahead.isEmpty { try? outbox.release(ids: ahead.map(\.id), now: now) } }
         while !stop() {
             if case .batches(let n) = delivery, batches >= n { break }
-            let batch = try outbox.claimDue(now: now, limit: batchSize)
+            let batch = ahead.isEmpty ? try outbox.claimDue(now: now, limit: batchSize) : ahead
+            ahead = []
             if batch.isEmpty {
                 guard whileMoreMayCome() else { break }
                 try await Task.sleep(nanoseconds: 20_000_000)
                 continue
             }
             batches += 1
-            if try await send(batch, now: now, into: &s) { return true }
+            let another: Bool
+            if case .batches(let n) = delivery { another = batches < n } else { another = true }
+            // A full batch says more may be due: claim the next while this one goes.
+            let claimAhead = another && batch.count == batchSize
+            let next = claimAhead ? ClaimAhead(outbox: outbox, now: now, limit: batchSize) : nil
+            let down: Bool
+            do {
+                down = try await send(batch, now: now, into: &s)
+            } catch {
+                if let claimed = try? await next?.entries() { ahead = claimed }
+                throw error
+            }
+            ahead = try await next?.entries() ?? []
+            if down { return true }
         }
         return false
     }
@@ -400,6 +419,15 @@ public struct Engine: Sendable {
             } else {
                 ready.append(entry)
             }
+        }
+        // A rule paused since the batch was claimed (it may have been claimed while the one before
+        // it went): its entries go back to the queue before anything of them is sent.
+        let paused = try PausedRules(district.store).rules()
+        if ready.contains(where: { paused.pauses($0.rule) }) {
+            let held = ready.filter { paused.pauses($0.rule) }
+            try outbox.release(ids: held.map(\.id), now: now)
+            ready.removeAll { paused.pauses($0.rule) }
+            logger.notice("status=paused released=\(held.count) reason=\"a rule of the batch was paused\"")
         }
         guard !ready.isEmpty else { return false }
         let journal = try DeliveryJournal(databasePath: district.store.path)
@@ -486,6 +514,37 @@ final class PauseWatch: @unchecked Sendable {
             lock.withLock { seen = true }
         }
         return paused
+    }
+}
+
+/// The next batch, claimed on a thread of its own while the current one goes out.
+final class ClaimAhead: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<[OutboxEntry], any Error>?
+    private var waiter: CheckedContinuation<[OutboxEntry], any Error>?
+
+    init(outbox: OutboxStore, now: Date, limit: Int) {
+        Thread { [self] in
+            let claimed = Result { try outbox.claimDue(now: now, limit: limit) }
+            let w: CheckedContinuation<[OutboxEntry], any Error>? = lock.withLock {
+                if let waiter { self.waiter = nil; return waiter }
+                result = claimed
+                return nil
+            }
+            w?.resume(with: claimed)
+        }.start()
+    }
+
+    /// The claimed entries, once the claim is done (without holding a thread while it runs).
+    func entries() async throws -> [OutboxEntry] {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<[OutboxEntry], any Error>) in
+            let done: Result<[OutboxEntry], any Error>? = lock.withLock {
+                if let result { return result }
+                waiter = c
+                return nil
+            }
+            if let done { c.resume(with: done) }
+        }
     }
 }
 
