@@ -136,7 +136,7 @@ final class DeliveryRecorder: @unchecked Sendable {
     /// Records `work` in the outbox and logs it; the error, if it could not.
     private func commit(_ work: [(index: Int, result: DeliveryResult)]) -> (any Error)? {
         do {
-            try outbox.record(work.map { (batch[$0.index].id, $0.result) }, now: now)
+            try outbox.record(claimed: work.map { (batch[$0.index], $0.result) }, now: now)
             log(work)
             return nil
         } catch {

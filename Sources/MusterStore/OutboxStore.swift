@@ -133,43 +133,69 @@ public struct OutboxStore: Sendable {
         }
     }
 
-    /// One result through `OutboxTransition`, in the caller's transaction; an attempt it records is
-    /// added to `counting` under its reply's class.
+    /// Records the results of entries this process claimed (`claimDue`), as `record` does, without
+    /// reading each row back: the claimed entry is what the row holds while it stays `sending`
+    /// (nothing else writes a `sending` entry). One whose row has moved on meanwhile (another
+    /// process's `recover`, say) is recorded by `record`'s path, from the row as it is.
+    @discardableResult
+    public func record(claimed results: [(entry: OutboxEntry, result: DeliveryResult)], now: Date) throws -> [OutboxTransition?] {
+        try pool.write { db in
+            var attempts: [ReplyClass: Int] = [:]
+            let transitions = try results.map { item -> OutboxTransition? in
+                if item.entry.state == .sending,
+                   let t = try write(db, entry: item.entry, result: item.result, now: now, whileSending: true, counting: &attempts) {
+                    return t
+                }
+                return try apply(db, id: item.entry.id, result: item.result, now: now, onlySending: false, counting: &attempts)
+            }
+            try DeliveryAttempts.add(attempts, db)
+            return transitions
+        }
+    }
+
+    /// One result through `OutboxTransition`, in the caller's transaction, from the row as it is
+    /// now; an attempt it records is added to `counting` under its reply's class.
     private func apply(_ db: Database, id: Int64, result: DeliveryResult, now: Date, onlySending: Bool,
                        counting attempts: inout [ReplyClass: Int]) throws -> OutboxTransition? {
-        let stamp = ISOTime.format(now)
         // Cached statements: a batch of thousands prepares each statement once.
         let select = try db.cachedStatement(sql: "SELECT \(OutboxEntry.columns) FROM muster_outbox WHERE id = ?")
-        let update = try db.cachedStatement(sql: """
-            UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
-                reason = ?, updated_at = ?, sent_at = ?
-            WHERE id = ?
-            """)
         guard let row = try Row.fetchOne(select, arguments: [id]) else { return nil }
         let entry = OutboxEntry(row: row, withMessage: false)
         if onlySending && entry.state != .sending { return nil }
+        if entry.state.isFinal { return OutboxTransition.after(result, entry: entry.status, now: now, policy: policy) }
+        return try write(db, entry: entry, result: result, now: now, whileSending: false, counting: &attempts)
+    }
+
+    /// Writes `result`'s transition of `entry` (not final): the row, then the address suppressed
+    /// when the transition says so. With `whileSending` the row is written only while it is still
+    /// `sending`; nil (and nothing written) when it was not.
+    private func write(_ db: Database, entry: OutboxEntry, result: DeliveryResult, now: Date, whileSending: Bool,
+                       counting attempts: inout [ReplyClass: Int]) throws -> OutboxTransition? {
+        let stamp = ISOTime.format(now)
+        let update = try db.cachedStatement(sql: """
+            UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
+                reason = ?, updated_at = ?, sent_at = ?
+            WHERE id = ?\(whileSending ? " AND state = 'sending'" : "")
+            """)
         let t = OutboxTransition.after(result, entry: entry.status, now: now, policy: policy)
-        if entry.state.isFinal { return t }
         var reply = entry.lastReply
         var reason: String? = entry.reason
-        for action in t.actions {
-            switch action {
-            case .recordReply(let r): reply = r
-            case .suppressAddress(let why):
-                guard let address = entry.recipient, !address.isEmpty else { break }
-                try OutboxStore.insertSuppression(db, .bounced, memberID: entry.memberID, email: address,
-                                                  topic: "*", reason: why, now: now)
-                try db.execute(sql: """
-                    UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
-                    WHERE state = 'queued' AND lower(recipient) = ? AND id != ?
-                    """, arguments: [LateSuppression.addressBounced.reason, stamp, address.lowercased(), id])
-            }
-        }
+        for case .recordReply(let r) in t.actions { reply = r }
         if let why = t.reason { reason = why }
         try update.execute(arguments: [
                 t.state.rawValue, t.attempts, t.nextAttemptAt.map(ISOTime.format) ?? ISOTime.format(entry.nextAttemptAt),
-                reply, reason, stamp, t.state == .sent ? stamp : nil, id,
+                reply, reason, stamp, t.state == .sent ? stamp : nil, entry.id,
             ])
+        if whileSending && db.changesCount == 0 { return nil }
+        for case .suppressAddress(let why) in t.actions {
+            guard let address = entry.recipient, !address.isEmpty else { continue }
+            try OutboxStore.insertSuppression(db, .bounced, memberID: entry.memberID, email: address,
+                                              topic: "*", reason: why, now: now)
+            try db.execute(sql: """
+                UPDATE muster_outbox SET state = 'suppressed', reason = ?, updated_at = ?
+                WHERE state = 'queued' AND lower(recipient) = ? AND id != ?
+                """, arguments: [LateSuppression.addressBounced.reason, stamp, address.lowercased(), entry.id])
+        }
         if t.attempts > entry.attempts { attempts[ReplyClass(reply: result.reply), default: 0] += t.attempts - entry.attempts }
         return t
     }

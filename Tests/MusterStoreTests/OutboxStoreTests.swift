@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MusterCore
 import MusterStore
 import MusterTestSupport
@@ -97,6 +98,56 @@ import Testing
             OutboxCount(rule: "welcome", state: .failed, count: 1),
             OutboxCount(rule: "welcome", state: .queued, count: 1),
         ])
+    }
+
+    /// Given the same entries in two outboxes, claimed, and the same results (sent, greylisted,
+    /// unknown user with another message queued to that address, refused),
+    /// when one records them by id (`record`) and the other from the claimed entries (`record(claimed:)`),
+    /// then every row, suppression and attempt count is the same in both;
+    /// and a claimed entry whose row moved on since its claim (another process put it back in the
+    /// queue) is recorded from the row as it is, as `record` would.
+    @Test func recordingClaimedEntriesMatchesRecordingByID() throws {
+        let otherDir = try TemporaryDirectory()
+        let other = OutboxStore(try Store(path: otherDir.file("muster.sqlite")))
+        let drafts = [draft(member: 1), draft(member: 2, recipient: "Gone@example.com"),
+                      draft(member: 2, rule: "ballot", dueMinutes: 60, recipient: "Gone@example.com"),
+                      draft(member: 3), draft(member: 4)]
+        try outbox.enqueue(drafts, now: t0)
+        try other.enqueue(drafts, now: t0)
+        let results: [DeliveryResult] = [
+            .sent(reply: "250 2.0.0 Ok"), .failed(reply: "550 5.1.1 <address>: User unknown", unknownUser: true),
+            .deferred(reply: "451 4.7.1 Greylisted"), .failed(reply: "554 5.7.1 Rejected", unknownUser: false),
+        ]
+        let a = try outbox.claimDue(now: t0, limit: 10)
+        let b = try other.claimDue(now: t0, limit: 10)
+        #expect(a.count == 4 && b.count == 4)
+        let byID = try outbox.record(zip(a, results).map { ($0.id, $1) }, now: at(1))
+        let byEntry = try other.record(claimed: Array(zip(b, results)), now: at(1))
+        #expect(byID == byEntry)
+        func rows(_ o: OutboxStore) throws -> [String] {
+            try o.pool.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT id || '|' || state || '|' || attempts || '|' || next_attempt_at || '|' || coalesce(last_reply, '')
+                        || '|' || coalesce(reason, '') || '|' || updated_at || '|' || coalesce(sent_at, '') FROM muster_outbox ORDER BY id
+                    """)
+                + String.fetchAll(db, sql: "SELECT kind || ' ' || email || ' ' || topic FROM muster_suppressions ORDER BY email")
+                + String.fetchAll(db, sql: "SELECT * FROM muster_delivery_attempts ORDER BY 1")
+            }
+        }
+        #expect(try rows(outbox) == rows(other))
+        #expect(try other.entry(dedupeKey: "ballot/1/m2/-/-/")?.state == .suppressed)
+
+        // An entry claimed, then put back in the queue by another process before its result came.
+        try outbox.enqueue([draft(member: 5)], now: t0)
+        try other.enqueue([draft(member: 5)], now: t0)
+        let late = try #require(try other.claimDue(now: at(2), limit: 1).first)
+        _ = try outbox.claimDue(now: at(2), limit: 1)
+        try outbox.recoverInFlight(now: at(2))
+        try other.recoverInFlight(now: at(2))
+        #expect(try other.record(claimed: [(late, .sent(reply: "250 Ok"))], now: at(3))
+                == outbox.record([(late.id, .sent(reply: "250 Ok"))], now: at(3)))
+        #expect(try other.entry(id: late.id)?.state == .sent)
+        #expect(try rows(outbox) == rows(other))
     }
 
     @Test func suppressionsByTopicEverythingAndOptOut() throws {
