@@ -26,7 +26,7 @@ extension RenderContext {
         d["everyone_voted"] = b.notVotedCount == 0
         if let n = b.votesNeeded {
             d["votes_needed"] = n
-            d["votes_needed_text"] = n == 1 ? "1 more vote" : "\(n) more votes"
+            d["votes_needed_text"] = ContextText(n == 1 ? "1 more vote" : "\(n) more votes")
             d["threshold_met"] = n == 0
         }
         return d
@@ -77,7 +77,7 @@ extension RenderContext {
     /// `new_members_count`, `new_members_text` ("1 new member") and `no_new_members` (a section cannot test a number).
     static func countNewMembers(_ d: inout [String: Any], _ n: Int) {
         d["new_members_count"] = n
-        d["new_members_text"] = n == 1 ? "1 new member" : "\(n) new members"
+        d["new_members_text"] = ContextText(n == 1 ? "1 new member" : "\(n) new members")
         d["no_new_members"] = n == 0
     }
 

@@ -87,12 +87,12 @@ enum RenderContext {
         return out
     }
 
-    /// Sets `key` only for a value with some text in it.
+    /// Sets `key` only for a value with some text in it (as ``ContextText``, which renders as the string).
     static func put(_ dict: inout [String: Any], _ key: String, _ value: String?) {
         // Printable ASCII other than space is never white space: most values answer on their first byte.
         guard let value, value.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F })
             || value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else { return }
-        dict[key] = value
+        dict[key] = ContextText(value)
     }
 
     /// A name or other one-line value from the data with control characters (CR, LF, tab, NUL ...)
@@ -150,7 +150,7 @@ enum RenderContext {
         before.location = p.location
         let old = event(before, recipient, organisation)
         for key in ["starts", "date", "time", "ends", "location"] {
-            if let v = old[key] as? String { d["previous_" + key] = v }
+            if let v = old[key] as? ContextText { d["previous_" + key] = v }
         }
         return d
     }
@@ -165,7 +165,7 @@ enum RenderContext {
         put(&d, "url", WebAddress.web(f.ballot.url))
         let days = max(0, f.daysLeft)
         d["days_left"] = days
-        d["days_left_text"] = days == 1 ? "1 day" : "\(days) days"
+        d["days_left_text"] = ContextText(days == 1 ? "1 day" : "\(days) days")
         d["closes_today"] = f.daysLeft <= 0
         d["turnout_percent"] = f.turnoutPercent
         d["voted"] = f.voted

@@ -52,6 +52,64 @@ import Testing
         #expect(html == Self.expected[c.name]?.html)
     }
 
+    /// The shape RenderContext hands the library, text as ``ContextText``, renders every case above
+    /// exactly as the plain strings do (lists of bare strings stay strings: RenderContext makes none).
+    @Test(arguments: cases.indices)
+    func contextTextRendersAsStrings(_ i: Int) throws {
+        let c = Self.cases[i]
+        let set = TemplateSet(
+            files: ["t.mustache": "---\nsubject: s\n---\n" + c.template, "t.html.mustache": c.template], displayPath: "templates")
+        let context = Self.withContextText(Self.context)
+        let text = try #require(set.compiled["t"]?.text).render(context, library: set.textLibrary)
+        let html = try #require(set.compiled["t"]?.html).render(context, library: set.htmlLibrary)
+        #expect(text == Self.expected[c.name]?.text)
+        #expect(html == Self.expected[c.name]?.html)
+    }
+
+    /// Trickier text through both shapes: non-ASCII, dots, CR/LF, empty and white-space values, HTML
+    /// specials, long lines, every string transform, sections nested over text, names inside text.
+    @Test func contextTextAgreesWithStringsOnTrickyText() throws {
+        let long = String(repeating: "Ünïcødé wörds, ", count: 40)
+        let context: [String: Any] = [
+            "a": ["name": "Zoë O’Brien-Łukasz", "dots": "a.b.c", "crlf": "line one\r\nline two\rthree\nfour",
+                  "empty": "", "space": " ", "html": "<b>&amp;\"x\"'</b>", "long": long, "emoji": "👩🏽‍🏫 e\u{301}",
+                  "n": 7, "yes": true, "no": false] as [String: Any],
+            "b": ["inner": ["title": "Inner . title"] as [String: Any], "title": "B title"] as [String: Any],
+            "list": [["t": "one"], ["t": ""], ["t": "trois"]] as [[String: Any]],
+            "title": "Root title",
+        ]
+        let template = """
+            {{a.name}}|{{{a.name}}}|{{a.dots}}|{{a.crlf}}|[{{a.empty}}]|[{{a.space}}]|{{a.html}}|{{&a.html}}|{{a.long}}|{{a.emoji}}
+            {{#a.name}}in:{{.}}:{{title}}:{{a.dots}}:{{name}}:{{.name}}{{#a.dots}}<{{.}}|{{a.name}}|{{b.inner.title}}>{{/a.dots}}{{/a.name}}
+            {{#a.empty}}empty is truthy{{/a.empty}}{{^a.empty}}empty is falsy{{/a.empty}}{{#a.space}}space{{/a.space}}{{^a.space}}no space{{/a.space}}
+            {{capitalized(a.name)}} {{lowercased(a.name)}} {{uppercased(a.emoji)}} {{reversed(a.name)}} {{#empty(a.empty)}}E{{/empty(a.empty)}}{{^empty(a.name)}}N{{/empty(a.name)}} {{nope(a.name)}}
+            {{#list}}{{t}}{{^t}}-{{/t}}{{#t}}({{.}}){{/t}}{{^last()}},{{/last()}}{{/list}} {{count(list)}}
+            {{#b.inner}}{{title}} {{.title}} {{b.title}}{{/b.inner}} {{a.name.first}} {{a.dots.b}} {{#a.crlf}}{{.}}{{/a.crlf}}
+            {{a}}
+            """
+        let set = TemplateSet(
+            files: ["t.mustache": "---\nsubject: s\n---\n" + template, "t.html.mustache": template], displayPath: "templates")
+        for (t, library) in [(set.compiled["t"]?.text, set.textLibrary), (set.compiled["t"]?.html, set.htmlLibrary)] {
+            let t = try #require(t)
+            // A group printed as a value (`{{a}}`) lists its keys in hash order: compare those lines as sets of parts.
+            let plain = t.render(context, library: library).split(separator: "\n", omittingEmptySubsequences: false)
+            let shaped = t.render(Self.withContextText(context), library: library).split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(plain.dropLast() == shaped.dropLast())
+            #expect(Set(plain.last!.split(separator: ",")) == Set(shaped.last!.split(separator: ",")))
+            #expect(plain.joined().contains("Zoë O’Brien-Łukasz"))
+        }
+    }
+
+    /// `value` with every string of its groups (and lists of groups) made ``ContextText``, as RenderContext makes them.
+    static func withContextText(_ value: Any) -> Any {
+        switch value {
+        case let s as String: ContextText(s)
+        case let group as [String: Any]: group.mapValues(withContextText)
+        case let list as [[String: Any]]: list.map { $0.mapValues(withContextText) }
+        default: value
+        }
+    }
+
     static let expected: [String: (text: String, html: String)] = [
         "escape": (
             "O\'Brien & <Sons>|O\'Brien & <Sons>|O\'Brien & <Sons>|Pay \"now\"|https://example.org/?a=1&b=2|≮ á|q;",
