@@ -13,9 +13,9 @@ import MusterCore
 /// queue: the only messages that can repeat are those whose reply was not yet journaled, at most one
 /// per connection (the RFC 1047 window of DESIGN.md).
 ///
-/// Against a kill the bound is exact. Against a power cut the file is not synced, so the replies of
-/// the batch being folded can be lost as well (they repeat, never vanish: their entries are still
-/// `sending` in the outbox, which SQLite did sync).
+/// Against a kill the bound is exact. Against a power cut the file is not synced, so the replies not
+/// yet folded (the fold in progress and those waiting behind it) can be lost as well (they repeat,
+/// never vanish: their entries are still `sending` in the outbox, which SQLite did sync).
 ///
 /// A line: `v1 ID MILLIS KIND FLAG REPLY` with KIND `S`ent, `D`eferred or `F`ailed, FLAG 1 for a
 /// transport found down or an unknown user, and REPLY with `%`, CR and LF percent-escaped. The file
