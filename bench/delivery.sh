@@ -4,7 +4,9 @@
 # Postfix's own smtp-source -d and two Python smtplib loops over one reused connection: one that
 # sends the same prebuilt bytes every time (the fastest smtplib can go), and the script a volunteer
 # would write (bench/smtplib_volunteer.py: each member's message built with EmailMessage, then
-# send_message).
+# send_message); and bench/smtp_pipelined.py, prebuilt bytes pipelined as muster sends them with one
+# message in flight (the crash bound muster keeps): what one connection can reach with nothing
+# rendered or recorded.
 #
 #   bench/delivery.sh [COUNT]          (default 20000)
 #
@@ -119,6 +121,8 @@ PY="$(python3 bench/smtplib_loop.py 127.0.0.1 "$PORT" "$COUNT")"
 row "python smtplib, 1 connection, prebuilt 2 KB bytes" "$PY"
 PYV="$(python3 bench/smtplib_volunteer.py 127.0.0.1 "$PORT" "$COUNT")"
 row "python smtplib, 1 connection, volunteer's script" "$PYV"
+PIPE="$(python3 bench/smtp_pipelined.py 127.0.0.1 "$PORT" "$COUNT" "$SIZE")"
+row "python, pipelined, 1 in flight (the wire's ceiling)" "$PIPE"
 
 if [ "${MUSTER_BENCH_TICK:-1}" = "1" ]; then
   row "muster tick end to end, 1 connection" "$TICK1"
