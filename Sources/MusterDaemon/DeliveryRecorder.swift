@@ -37,7 +37,7 @@ final class DeliveryRecorder: @unchecked Sendable {
     /// Seconds a journaled result waits at most for its fold (checked as results arrive).
     let foldAfter: Double
     /// Results that may wait while a fold is in progress before a settling connection waits too.
-    let maxPending: Int
+    var maxPending: Int { 4 * foldEvery }
     private let folder = DispatchQueue(label: "muster.delivery-fold")
 
     private let condition = NSCondition()
@@ -50,7 +50,7 @@ final class DeliveryRecorder: @unchecked Sendable {
     init(batch: [OutboxEntry], outbox: OutboxStore, journal: DeliveryJournal, now: Date, logger: Logger,
          foldEvery: Int = 256, foldAfter: Double = 0.5) {
         self.batch = batch; self.outbox = outbox; self.journal = journal; self.now = now; self.logger = logger
-        self.foldEvery = foldEvery; self.foldAfter = foldAfter; maxPending = 4 * foldEvery
+        self.foldEvery = foldEvery; self.foldAfter = foldAfter
         settled = Array(repeating: nil, count: batch.count)
     }
 
@@ -91,8 +91,11 @@ final class DeliveryRecorder: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while folding { condition.wait() }
+        if error == nil && !pending.isEmpty {
+            startFold()
+            while folding { condition.wait() }
+        }
         if let error { throw error }
-        if !pending.isEmpty { try fold() }
         do {
             try journal.clear()
         } catch {
@@ -114,22 +117,6 @@ final class DeliveryRecorder: @unchecked Sendable {
             if let failed, error == nil { error = failed }
             condition.broadcast()
             condition.unlock()
-        }
-    }
-
-    /// Commits what is pending on the calling thread, outside the lock (held on entry and on return).
-    private func fold() throws {
-        folding = true
-        let work = pending
-        pending.removeAll(keepingCapacity: true)
-        condition.unlock()
-        let failed = commit(work)
-        condition.lock()
-        folding = false
-        condition.broadcast()
-        if let failed {
-            error = failed
-            throw failed
         }
     }
 

@@ -423,8 +423,8 @@ public struct Engine: Sendable {
         // A rule paused since the batch was claimed (it may have been claimed while the one before
         // it went): its entries go back to the queue before anything of them is sent.
         let paused = try PausedRules(district.store).rules()
-        if ready.contains(where: { paused.pauses($0.rule) }) {
-            let held = ready.filter { paused.pauses($0.rule) }
+        let held = paused.isEmpty ? [] : ready.filter { paused.pauses($0.rule) }
+        if !held.isEmpty {
             try outbox.release(ids: held.map(\.id), now: now)
             ready.removeAll { paused.pauses($0.rule) }
             logger.notice("status=paused released=\(held.count) reason=\"a rule of the batch was paused\"")

@@ -166,17 +166,20 @@ public struct OutboxStore: Sendable {
         return try write(db, entry: entry, result: result, now: now, whileSending: false, counting: &attempts)
     }
 
+    static let recordAnyState = """
+        UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
+            reason = ?, updated_at = ?, sent_at = ?
+        WHERE id = ?
+        """
+    static let recordWhileSending = recordAnyState + " AND state = 'sending'"
+
     /// Writes `result`'s transition of `entry` (not final): the row, then the address suppressed
     /// when the transition says so. With `whileSending` the row is written only while it is still
     /// `sending`; nil (and nothing written) when it was not.
     private func write(_ db: Database, entry: OutboxEntry, result: DeliveryResult, now: Date, whileSending: Bool,
                        counting attempts: inout [ReplyClass: Int]) throws -> OutboxTransition? {
         let stamp = ISOTime.format(now)
-        let update = try db.cachedStatement(sql: """
-            UPDATE muster_outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_reply = ?,
-                reason = ?, updated_at = ?, sent_at = ?
-            WHERE id = ?\(whileSending ? " AND state = 'sending'" : "")
-            """)
+        let update = try db.cachedStatement(sql: whileSending ? Self.recordWhileSending : Self.recordAnyState)
         let t = OutboxTransition.after(result, entry: entry.status, now: now, policy: policy)
         var reply = entry.lastReply
         var reason: String? = entry.reason
